@@ -1,0 +1,182 @@
+"""The query-strategy base class and the shared top-n selection."""
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils import check_random_state
+
+from ..utils._indexing import score_in_chunks
+
+__all__ = ["QueryStrategy", "ScoreFunction", "top_n"]
+
+
+def top_n(scores, n, random_state):
+    """Positions of the ``n`` highest ``scores``, best first; ties broken at random.
+
+    Runs in O(len(scores)) with ``np.partition`` plus O(n log n) to order the winners,
+    so selecting a batch never sorts the whole pool.
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    size = scores.shape[0]
+    n = min(int(n), size)
+    if n <= 0:
+        return np.empty(0, dtype=np.intp)
+    rng = check_random_state(random_state)
+    if n < size:
+        threshold = np.partition(scores, size - n)[size - n]
+        above = np.flatnonzero(scores > threshold)
+        tied = np.flatnonzero(scores == threshold)
+        need = n - above.shape[0]
+        if tied.shape[0] > need:
+            tied = rng.choice(tied, size=need, replace=False)
+        chosen = np.concatenate([above, tied])
+    else:
+        chosen = np.arange(size)
+    # Best first; equal scores in random order so ties never favour low positions.
+    order = np.lexsort((rng.random_sample(chosen.shape[0]), -scores[chosen]))
+    return chosen[order]
+
+
+class QueryStrategy(BaseEstimator):
+    """Base class for query strategies.
+
+    A strategy decides which rows of a pool to send to the oracle. Most strategies only
+    implement :meth:`score`, one number per row where higher means more informative;
+    the base class then picks the ``n`` best rows. Strategies that choose a batch
+    jointly (diversity, committees) override :meth:`select` instead.
+
+    Like any scikit-learn estimator, ``__init__`` only stores parameters, so strategies
+    can be cloned and tuned with ``GridSearchCV`` (``query_strategy__measure``...).
+
+    Attributes
+    ----------
+    requires_model : bool
+        Class attribute. ``False`` for strategies that can pick rows before any model
+        exists (cold start); ``ActiveLearningClassifier`` uses such a strategy as is
+        while fewer than two classes are labeled.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.strategies import QueryStrategy
+    >>> class LargestFirstFeature(QueryStrategy):
+    ...     requires_model = False
+    ...     def score(self, estimator, X_pool):
+    ...         return np.asarray(X_pool)[:, 0]
+    >>> X = np.array([[0.1], [0.9], [0.5]])
+    >>> LargestFirstFeature().select(None, X, 2)
+    (array([1, 2]), array([0.9, 0.5]))
+    """
+
+    requires_model = True
+
+    def score(self, estimator, X_pool):
+        """Informativeness of each row of ``X_pool`` (higher = ask first).
+
+        Parameters
+        ----------
+        estimator : fitted classifier or None
+            The current model (``None`` only for strategies with
+            ``requires_model = False`` during a cold start).
+        X_pool : {array-like, sparse matrix, DataFrame, list of str}
+            Rows to score. The pool may arrive in chunks, so the score of a row must
+            not depend on the other rows passed with it.
+
+        Returns
+        -------
+        scores : ndarray of shape (n_rows,)
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement score(estimator, X_pool) or override "
+            "select(estimator, X_pool, n, ...)."
+        )
+
+    def select(
+        self,
+        estimator,
+        X_pool,
+        n,
+        *,
+        candidates=None,
+        X_labeled=None,
+        y_labeled=None,
+        random_state=None,
+        n_jobs=None,
+        chunk_rows=None,
+    ):
+        """Choose up to ``n`` rows of ``X_pool`` to query, best first.
+
+        Parameters
+        ----------
+        estimator : fitted classifier or None
+            The current model.
+        X_pool : {array-like, sparse matrix, DataFrame, list of str}
+            All rows the loop knows about; only rows allowed by ``candidates`` may be
+            returned.
+        n : int
+            Number of rows wanted.
+        candidates : ndarray of bool of shape (n_rows,), default=None
+            Which rows may be picked (``None``: all). Passing a mask instead of a
+            sub-pool lets strategies read ``X_pool`` in place.
+        X_labeled, y_labeled : array-like, default=None
+            The rows labeled so far and their labels, for strategies that need them
+            (diversity with respect to the labeled set).
+        random_state : int, RandomState or None
+            Used when the strategy's own ``random_state`` is None (the classifier
+            passes its generator here).
+        n_jobs : int, default=None
+            Chunks of the pool scored in parallel through joblib.
+        chunk_rows : int, default=None
+            Rows scored per chunk (default: about 128 MiB of ``X_pool``).
+
+        Returns
+        -------
+        indices : ndarray of int of shape (min(n, n_candidates),)
+            Positions into ``X_pool``, best first.
+        scores : ndarray of float of the same shape
+            The score of each chosen row.
+        """
+        rng = self._rng(random_state)
+        scores = score_in_chunks(
+            self.score, estimator, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs
+        )
+        n_candidates = scores.shape[0] if candidates is None else int(np.count_nonzero(candidates))
+        chosen = top_n(scores, min(n, n_candidates), rng)
+        return chosen, scores[chosen]
+
+    def _rng(self, random_state):
+        own = getattr(self, "random_state", None)
+        return check_random_state(own if own is not None else random_state)
+
+
+class ScoreFunction(QueryStrategy):
+    """A query strategy from a plain function ``func(estimator, X_pool) -> scores``.
+
+    This is what ``ActiveLearningClassifier(query_strategy=func)`` builds from a
+    callable. Higher scores are queried first.
+
+    Parameters
+    ----------
+    func : callable
+        ``func(estimator, X_pool)`` returning one number per row. It may be called on
+        chunks of the pool, so a row's score must not depend on the other rows.
+    requires_model : bool, default=True
+        Set to False if ``func`` can score rows without a fitted model.
+    random_state : int, RandomState or None, default=None
+        Breaks ties.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skactive.strategies import ScoreFunction
+    >>> first_feature = ScoreFunction(lambda est, X: X[:, 0], requires_model=False)
+    >>> first_feature.select(None, np.array([[3.0], [1.0], [2.0]]), 1)
+    (array([0]), array([3.]))
+    """
+
+    def __init__(self, func, *, requires_model=True, random_state=None):
+        self.func = func
+        self.requires_model = requires_model
+        self.random_state = random_state
+
+    def score(self, estimator, X_pool):
+        return self.func(estimator, X_pool)

@@ -1,0 +1,1 @@
+"""Small private helpers shared by the estimator, the strategies and the oracles."""
