@@ -14,8 +14,8 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._loop import LabelPool
 from .stopping import check_stopping_criterion
+from .oracles import StopLabeling
 from .strategies import get_strategy
-from .strategies._random import RandomSampling
 from .utils._indexing import num_rows, take_rows
 from .utils._validation import (
     check_answers,
@@ -97,6 +97,13 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         Ends the loop early: called after each refit as
         ``should_stop(estimator, X, candidates=..., history=...)``; see
         :mod:`skactive.stopping`.
+    cold_start_strategy : str or QueryStrategy, default="random"
+        Picks rows while fewer than two classes are labeled (no model can be fitted
+        yet). Must not need a model (``requires_model = False``). A ``query_strategy``
+        that needs no model is used as is instead.
+    pool_chunk_size : int, default=None
+        Rows of the pool scored at once. ``None`` picks about 128 MiB of ``X`` per
+        chunk, so scoring needs O(chunk) extra memory whatever the pool size.
     random_state : int, RandomState or None, default=None
         Seeds cold-start picks, random sampling and tie-breaking.
     n_jobs : int, default=None
@@ -128,8 +135,9 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
     n_queries_ : int
         Rows sent to the oracle.
     termination_condition_ : str
-        ``"budget_exhausted"``, ``"pool_exhausted"``, ``"stopping_criterion"`` or
-        ``"no_oracle"``.
+        ``"budget_exhausted"``, ``"pool_exhausted"``, ``"stopping_criterion"``,
+        ``"no_oracle"`` or ``"stopped_by_oracle"`` (the oracle raised
+        :class:`~skactive.oracles.StopLabeling`).
     n_features_in_ : int
         Number of features seen in ``fit`` (not set for text input).
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -167,6 +175,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         batch_size=1,
         missing_label=-1,
         stopping_criterion=None,
+        cold_start_strategy="random",
+        pool_chunk_size=None,
         random_state=None,
         n_jobs=None,
         verbose=0,
@@ -178,6 +188,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self.batch_size = batch_size
         self.missing_label = missing_label
         self.stopping_criterion = stopping_criterion
+        self.cold_start_strategy = cold_start_strategy
+        self.pool_chunk_size = pool_chunk_size
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -208,10 +220,19 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             )
         if self.n_jobs is not None:
             check_int_param(self.n_jobs, "n_jobs", name, low=-(2**31))
+        if self.pool_chunk_size is not None:
+            check_int_param(self.pool_chunk_size, "pool_chunk_size", name, low=1)
         check_int_param(self.verbose, "verbose", name, low=0)
         strategy = get_strategy(self.query_strategy)
+        cold_start = get_strategy(self.cold_start_strategy, param="cold_start_strategy")
+        if cold_start.requires_model:
+            raise ValueError(
+                f"The 'cold_start_strategy' parameter of {name} must be a strategy that needs "
+                f"no model (requires_model = False), such as 'random'. Got "
+                f"{self.cold_start_strategy!r} instead."
+            )
         criterion = check_stopping_criterion(self.stopping_criterion)
-        return estimator, strategy, criterion, budget, batch_size
+        return estimator, strategy, cold_start, criterion, budget, batch_size
 
     def _check_X_y(self, X, y):
         if y is None:
@@ -257,7 +278,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         """
         for attr in _FITTED:
             self.__dict__.pop(attr, None)
-        estimator, strategy, criterion, budget, batch_size = self._check_params()
+        estimator, strategy, cold_start, criterion, budget, batch_size = self._check_params()
         X, y = self._check_X_y(X, y)
         missing = missing_mask(y, self.missing_label)
         rng = check_random_state(self.random_state)
@@ -303,7 +324,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
                     break
             n = min(batch_size, budget - spent, pool.n_candidates)
             if model is None and strategy.requires_model:
-                picker, picked_by = RandomSampling(), "random (cold start)"
+                picker = cold_start
+                picked_by = f"{self._strategy_name(cold_start)} (cold start)"
             else:
                 picker, picked_by = strategy, strategy_name
             tic = time.perf_counter()
@@ -311,13 +333,26 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             indices, scores = picker.select(
                 model, X, n, candidates=pool.candidates, X_labeled=X_labeled,
                 y_labeled=y_labeled, random_state=rng, n_jobs=self.n_jobs,
+                chunk_rows=self.pool_chunk_size,
             )
             indices = self._check_picked(indices, n, pool.candidates)
+            scores = np.asarray(scores, dtype=np.float64)
             query_time = time.perf_counter() - tic
 
             tic = time.perf_counter()
-            answers = self.oracle(take_rows(X, indices))
+            stop = None
+            try:
+                answers = self.oracle(take_rows(X, indices))
+            except StopLabeling as exc:
+                # The annotator quit: keep the answers given for the first rows of the batch.
+                stop = exc
+                answers = [] if exc.labels is None else list(exc.labels)
+                n = min(len(answers), n)
+                answers, indices, scores = answers[:n], indices[:n], scores[:n]
             oracle_time = time.perf_counter() - tic
+            if stop is not None and n == 0:
+                termination = "stopped_by_oracle"
+                break
             labels, skipped = check_answers(answers, n, pool.y_labeled.dtype, self.missing_label)
 
             round_ = self.n_iter_ + 1
@@ -330,10 +365,13 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
                 model, fit_time = self._fit_model(estimator, pool, n_samples, fit_params)
             models.append(model)
             self.history_.append(self._record(
-                round_, pool, indices, labels, np.asarray(scores, dtype=np.float64)[: n],
-                int(skipped.sum()), picked_by, fit_time, query_time, oracle_time,
+                round_, pool, indices, labels, scores[:n], int(skipped.sum()), picked_by,
+                fit_time, query_time, oracle_time,
             ))
             self._log(self.history_[-1])
+            if stop is not None:
+                termination = "stopped_by_oracle"
+                break
 
         self.termination_condition_ = termination
         if model is None:
@@ -518,6 +556,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         indices, _ = strategy.select(
             self.estimator_, X, min(n, num_rows(X)),
             random_state=check_random_state(self.random_state), n_jobs=self.n_jobs,
+            chunk_rows=self.pool_chunk_size,
         )
         return np.asarray(indices, dtype=np.intp)
 

@@ -10,7 +10,26 @@ import scipy.sparse as sp
 
 from .utils._validation import is_text
 
-__all__ = ["Oracle", "SimulatedOracle"]
+__all__ = ["Oracle", "SimulatedOracle", "StopLabeling"]
+
+
+class StopLabeling(Exception):  # noqa: N818 (a signal, not an error)
+    """Raised by an oracle to end the loop cleanly: the annotator wants to stop.
+
+    ``ActiveLearningClassifier.fit`` catches it, keeps every answer (including
+    ``labels``, the answers given for the first rows of the interrupted batch), fits the
+    final model and sets ``termination_condition_ = "stopped_by_oracle"``.
+
+    Parameters
+    ----------
+    message : str, default="labeling stopped by the oracle"
+    labels : sequence, default=None
+        Answers for the first ``len(labels)`` rows of the current batch, in order.
+    """
+
+    def __init__(self, message="labeling stopped by the oracle", labels=None):
+        super().__init__(message)
+        self.labels = labels
 
 
 class Oracle:
