@@ -1,5 +1,6 @@
 """ActiveLearningClassifier: the pool-based active-learning loop as a meta-estimator."""
 
+import copy
 import numbers
 import time
 import warnings
@@ -13,8 +14,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._loop import LabelPool
-from .stopping import check_stopping_criterion
 from .oracles import StopLabeling
+from .stopping import check_stopping_criterion
 from .strategies import get_strategy
 from .utils._indexing import num_rows, take_rows
 from .utils._validation import (
@@ -54,7 +55,8 @@ def _per_sample(params, n_samples, positions):
     """Index the per-sample entries of ``fit_params`` (e.g. ``sample_weight``)."""
     out = {}
     for key, value in params.items():
-        if hasattr(value, "__len__") and not isinstance(value, str) and num_rows(value) == n_samples:
+        per_sample = hasattr(value, "__len__") and not isinstance(value, str)
+        if per_sample and num_rows(value) == n_samples:
             out[key] = take_rows(value, positions)
         else:
             out[key] = value
@@ -295,7 +297,9 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         models = []
         strategy_name = self._strategy_name(strategy)
 
-        model, fit_time = self._fit_model(estimator, pool, n_samples, fit_params)
+        # Deep copies of one unfitted clone are clones too, at a fraction of clone's cost.
+        prototype = clone(estimator)
+        model, fit_time = self._fit_model(prototype, pool, n_samples, fit_params)
         models.append(model)
         self.history_.append(self._record(0, pool, np.empty(0, np.intp), y[:0], np.empty(0),
                                           0, None, fit_time, 0.0, 0.0))
@@ -362,7 +366,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             spent += n
             fit_time = 0.0
             if added:
-                model, fit_time = self._fit_model(estimator, pool, n_samples, fit_params)
+                model, fit_time = self._fit_model(prototype, pool, n_samples, fit_params)
             models.append(model)
             self.history_.append(self._record(
                 round_, pool, indices, labels, scores[:n], int(skipped.sum()), picked_by,
@@ -387,14 +391,14 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self._staged_models = models
         return self
 
-    def _fit_model(self, estimator, pool, n_samples, fit_params):
-        """A fresh clone fitted on the labeled rows, or None (cold start)."""
+    def _fit_model(self, prototype, pool, n_samples, fit_params):
+        """A fresh copy of the unfitted ``prototype`` fitted on the labeled rows, or None."""
         if len(pool.classes) < 2:
             return None, 0.0
         tic = time.perf_counter()
         X_labeled, y_labeled = pool.labeled_data()
         params = _per_sample(fit_params, n_samples, pool.labeled_positions) if fit_params else {}
-        model = clone(estimator).fit(X_labeled, y_labeled, **params)
+        model = copy.deepcopy(prototype).fit(X_labeled, y_labeled, **params)
         return model, time.perf_counter() - tic
 
     @staticmethod
@@ -402,7 +406,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         indices = np.asarray(indices, dtype=np.intp).ravel()
         if (
             indices.shape[0] != n
-            or np.unique(indices).shape[0] != n
+            or (n > 0 and (indices.min() < 0 or indices.max() >= candidates.shape[0]))
+            or (n > 1 and np.unique(indices).shape[0] != n)
             or not candidates[indices].all()
         ):
             raise ValueError(

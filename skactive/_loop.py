@@ -43,6 +43,7 @@ class LabelPool:
         self.classes = set(y_labeled[initial].tolist())
         # Dense pools keep labeled rows in a preallocated buffer: fitting reads a view.
         self._buffer = None
+        self._labeled_cache = None
         if isinstance(X, np.ndarray):
             self._buffer = np.empty((self.order.shape[0],) + X.shape[1:], dtype=X.dtype)
             self._buffer[: initial.shape[0]] = X[initial]
@@ -53,13 +54,16 @@ class LabelPool:
         return self.order[: self.n_labeled]
 
     def labeled_data(self):
-        """``(X_labeled, y_labeled)`` in labeling order."""
+        """``(X_labeled, y_labeled)`` in labeling order (cached until the next answers)."""
+        if self._labeled_cache is not None:
+            return self._labeled_cache
         positions = self.labeled_positions
         if self._buffer is not None:
             X_labeled = self._buffer[: self.n_labeled]
         else:
             X_labeled = take_rows(self.X, positions)
-        return X_labeled, self.y_labeled[positions]
+        self._labeled_cache = (X_labeled, self.y_labeled[positions])
+        return self._labeled_cache
 
     def add(self, indices, labels, skipped, round_):
         """Record the oracle's answers for ``indices`` in round ``round_``.
@@ -72,6 +76,7 @@ class LabelPool:
         new = indices[~skipped]
         if new.shape[0] == 0:
             return 0
+        self._labeled_cache = None
         answers = labels[~skipped]
         if self.y_labeled.dtype.kind != "O" and answers.dtype.kind in "USO":
             answers = answers.astype(self.y_labeled.dtype)

@@ -21,6 +21,10 @@ def top_n(scores, n, random_state):
     if n <= 0:
         return np.empty(0, dtype=np.intp)
     rng = check_random_state(random_state)
+    if n == 1:
+        # One row (the batch_size=1 loop): a max and an equality pass, no partition.
+        best = np.flatnonzero(scores == scores.max())
+        return best[[rng.randint(best.shape[0])]] if best.shape[0] > 1 else best
     if n < size:
         threshold = np.partition(scores, size - n)[size - n]
         above = np.flatnonzero(scores > threshold)

@@ -49,15 +49,41 @@ def iter_chunks(n, chunk_rows):
         yield start, min(start + chunk_rows, n)
 
 
-def _score_block(score, estimator, X, start, stop, rows):
-    """Score the candidate ``rows`` (positions into X) that lie in ``[start, stop)``."""
-    if rows.shape[0] == stop - start:
-        return np.asarray(score(estimator, _slice_rows(X, start, stop)), dtype=np.float64)
-    if 2 * rows.shape[0] >= stop - start:
-        # Mostly candidates: scoring the slice in place is cheaper than gathering a copy.
-        block = np.asarray(score(estimator, _slice_rows(X, start, stop)), dtype=np.float64)
-        return block[rows - start]
-    return np.asarray(score(estimator, take_rows(X, rows)), dtype=np.float64)
+def _score_block(score, estimator, X, start, stop, mask):
+    """Scores of rows ``[start, stop)`` of X; ``mask`` marks the candidates among them.
+
+    Returns ``(rows, block)``: ``rows`` is None when ``block`` covers the whole slice
+    (non-candidates set to -inf), else the candidate positions that ``block`` scores.
+    """
+    n_rows = stop - start
+    n_candidates = n_rows if mask is None else int(np.count_nonzero(mask))
+    if 2 * n_candidates >= n_rows:
+        # Mostly candidates: scoring the slice in place beats gathering a copy of it.
+        block = _checked(score(estimator, _slice_rows(X, start, stop)), n_rows)
+        if mask is not None and n_candidates < n_rows:
+            block[~mask] = -np.inf
+        return None, block
+    rows = start + np.flatnonzero(mask)
+    return rows, _checked(score(estimator, take_rows(X, rows)), rows.shape[0])
+
+
+def _checked(block, n_expected):
+    block = np.array(block, dtype=np.float64, copy=True)
+    if block.shape != (n_expected,):
+        raise ValueError(
+            f"A query strategy returned scores of shape {block.shape} for {n_expected} row(s); "
+            "it must return one score per row."
+        )
+    finite = np.isfinite(block)
+    if not finite.all():
+        if np.isnan(block).any():
+            raise ValueError(
+                "A query strategy returned NaN scores; scores must be numbers where higher "
+                "means more informative."
+            )
+        # A candidate scored -inf must still rank above the non-candidates' -inf.
+        np.clip(block, np.finfo(np.float64).min, None, out=block)
+    return block
 
 
 def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_jobs=None):
@@ -72,39 +98,27 @@ def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_
     n = num_rows(X)
     if chunk_rows is None:
         chunk_rows = default_chunk_rows(X)
-    if n_jobs is not None and n_jobs != 1:
+    parallel = n_jobs is not None and n_jobs != 1
+    if parallel:
         # At least one chunk per worker so parallel scoring has work to share.
         workers = max(effective_n_jobs(n_jobs), 1)
         chunk_rows = max(1, min(chunk_rows, -(-n // workers)))
-    bounds = list(iter_chunks(n, chunk_rows))
-    if candidates is None:
-        rows_per_chunk = [np.arange(a, b) for a, b in bounds]
-    else:
-        positions = np.flatnonzero(candidates)
-        cuts = np.searchsorted(positions, [b for _, b in bounds])
-        rows_per_chunk = np.split(positions, cuts[:-1])
-    jobs = [(a, b, r) for (a, b), r in zip(bounds, rows_per_chunk, strict=True) if r.shape[0]]
-    if n_jobs is None or n_jobs == 1 or len(jobs) < 2:
-        blocks = [_score_block(score, estimator, X, a, b, r) for a, b, r in jobs]
-    else:
+    jobs = []
+    for start, stop in iter_chunks(n, chunk_rows):
+        mask = None if candidates is None else candidates[start:stop]
+        if mask is None or mask.any():
+            jobs.append((start, stop, mask))
+    if parallel and len(jobs) > 1:
         blocks = Parallel(n_jobs=n_jobs)(
-            delayed(_score_block)(score, estimator, X, a, b, r) for a, b, r in jobs
+            delayed(_score_block)(score, estimator, X, a, b, m) for a, b, m in jobs
         )
+    else:
+        blocks = [_score_block(score, estimator, X, a, b, m) for a, b, m in jobs]
+    if len(jobs) == 1 and jobs[0][:2] == (0, n) and blocks[0][0] is None:
+        return blocks[0][1]  # one chunk covering X: no reassembly
     out = np.full(n, -np.inf)
-    for (start, stop, rows), block in zip(jobs, blocks, strict=True):
-        if block.shape != rows.shape:
-            raise ValueError(
-                f"A query strategy returned {block.shape[0] if block.ndim else 'a scalar'} "
-                f"score(s) for {rows.shape[0]} row(s); it must return one score per row."
-            )
-        if np.isnan(block).any():
-            raise ValueError(
-                "A query strategy returned NaN scores; scores must be numbers where higher "
-                "means more informative."
-            )
-        # Clip so a candidate's -inf score still ranks above the non-candidates' -inf.
-        block = np.maximum(block, np.finfo(np.float64).min, out=block)
-        if rows.shape[0] == stop - start:
+    for (start, stop, _), (rows, block) in zip(jobs, blocks, strict=True):
+        if rows is None:
             out[start:stop] = block
         else:
             out[rows] = block

@@ -114,6 +114,10 @@ def check_answers(answers, n_expected, y_dtype, missing_label):
     if sp.issparse(answers):
         answers = answers.toarray()
     labels = np.asarray(answers if not isinstance(answers, (list, tuple)) else list(answers))
+    if labels.dtype.kind in "US" and not all(isinstance(a, (str, bytes)) for a in answers):
+        # A mixed list such as ["a", -1] would become ["a", "-1"] and hide the skip.
+        labels = np.empty(len(answers), dtype=object)
+        labels[:] = list(answers)
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels.ravel()
     if labels.ndim != 1:
