@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 # Extras each task installs; CI runs "test", which includes every optional backend the
 # tests exercise so none of them is skipped there.
-EXTRAS = {"demo": "", "test": "test", "bench": "bench", "lint": "lint"}
+EXTRAS = {"demo": "", "test": "test,dask", "bench": "bench", "lint": "lint"}
 
 
 def venv_python():
