@@ -657,7 +657,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         n_rows = num_rows(X)
         for round_, model in enumerate(self._staged_models):
             if model is None:
-                yield self.classes_[np.argmax(self._prior(round_, 1)[0])].repeat(n_rows)
+                # np.repeat, not .repeat: an object-dtype class (str) is a plain Python str.
+                yield np.repeat(self.classes_[[np.argmax(self._prior(round_, 1)[0])]], n_rows)
             else:
                 yield model.predict(X)
 

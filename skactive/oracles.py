@@ -10,7 +10,7 @@ import scipy.sparse as sp
 
 from .utils._validation import is_text
 
-__all__ = ["Oracle", "SimulatedOracle", "StopLabeling"]
+__all__ = ["ConsoleOracle", "LabelFile", "Oracle", "SimulatedOracle", "StopLabeling"]
 
 
 class StopLabeling(Exception):  # noqa: N818 (a signal, not an error)
@@ -70,7 +70,8 @@ def _sparse_keys(A):
 
 
 def _is_numeric_frame(X):
-    return all(np.dtype(dt).kind in "biuf" for dt in getattr(X, "dtypes", []))
+    # pandas extension dtypes (str, category) are not numpy dtypes but carry a ``kind``.
+    return all(getattr(dt, "kind", "O") in "biuf" for dt in getattr(X, "dtypes", []))
 
 
 class SimulatedOracle(Oracle):
@@ -195,7 +196,9 @@ class SimulatedOracle(Oracle):
 
     def _unknown(self, i, X_query):
         if hasattr(X_query, "iloc"):
-            shown = f"row {i} (index {X_query.index[i]!r})"
+            label = X_query.index[i]
+            label = label.item() if isinstance(label, np.generic) else label  # not np.int64(5)
+            shown = f"row {i} (index {label!r})"
         else:
             shown = f"row {i}"
         raise KeyError(
@@ -218,3 +221,8 @@ class SimulatedOracle(Oracle):
         self.n_calls_ += 1
         self.n_answered_ += positions.shape[0]
         return self.y[positions]
+
+
+# Defined in their own modules (one idea per module), imported last: they build on Oracle.
+from ._console import ConsoleOracle  # noqa: E402
+from ._label_file import LabelFile  # noqa: E402

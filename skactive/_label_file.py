@@ -1,0 +1,232 @@
+"""A crash-safe log of an annotator's answers: one JSON line per answer, fsync'ed."""
+
+import datetime
+import json
+import os
+import warnings
+
+import numpy as np
+
+__all__ = ["LabelFile"]
+
+
+def _plain(value):
+    """A JSON-friendly version of a row id or label (numpy scalars become Python ones)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _key(value):
+    """A JSON value back as a dict key: lists (tuple ids, array rows) become tuples."""
+    if isinstance(value, list):
+        return tuple(_key(v) for v in value)
+    return value
+
+
+class LabelFile:
+    """Append every answer to a JSON-lines file the moment it is given.
+
+    Each answer is one line ``{"row": ..., "label": ..., "skipped": ..., "round": ...,
+    "time": ...}`` written with a single ``write``, flushed and ``os.fsync``'ed, so a
+    crash or a killed process loses at most the answer being written. :meth:`load`
+    reads the file back, so a new session resumes where the last one stopped.
+
+    A half-written last line (the process died during the write) is ignored with a
+    warning; the next :meth:`append` cuts it off first, so new answers always start on
+    a fresh line and earlier answers are never touched.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; created on the first answer. Row ids and labels must be JSON values
+        (int, float, str, or lists of them); numpy scalars are converted, anything
+        else is stored as its ``str``.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from skactive.oracles import LabelFile
+    >>> path = os.path.join(tempfile.mkdtemp(), "answers.jsonl")
+    >>> log = LabelFile(path)
+    >>> log.append(17, "spam")
+    >>> log.append(4, None, skipped=True)
+    >>> log.append(17, "ham")
+    >>> log.load()
+    {17: 'ham', 4: None}
+    >>> log.load(missing_label=-1)[4]
+    -1
+    """
+
+    def __init__(self, path):
+        self.path = path
+
+    def __repr__(self):
+        return f"{type(self).__name__}({os.fspath(self.path)!r})"
+
+    # ------------------------------------------------------------------ writing
+    def append(self, row_id, label, *, skipped=False, round=None):
+        """Record one answer, durably, before returning.
+
+        Parameters
+        ----------
+        row_id : int, str or tuple
+            Which row was answered (a DataFrame index label, or a position).
+        label : object
+            The answer; ignored (stored as ``null``) when ``skipped``.
+        skipped : bool, default=False
+            The annotator skipped the row.
+        round : int, default=None
+            The labeling round the answer belongs to, for the record.
+        """
+        record = {"row": _plain(row_id), "label": None if skipped else _plain(label),
+                  "skipped": bool(skipped), "round": round}
+        self._write(record)
+
+    def retract(self, row_id, *, round=None):
+        """Record that the last answer for ``row_id`` was taken back (undo).
+
+        Parameters
+        ----------
+        row_id : int, str or tuple
+        round : int, default=None
+        """
+        self._write({"row": _plain(row_id), "undo": True, "round": round})
+
+    def _write(self, record):
+        record["time"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="milliseconds"
+        )
+        line = (json.dumps(record, default=str, ensure_ascii=False) + "\n").encode("utf-8")
+        created = not os.path.exists(self.path)
+        if not created and not getattr(self, "_tail_checked", False):
+            self._cut_torn_tail()
+        with open(self.path, "ab") as f:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        self._tail_checked = True
+        if created:
+            _fsync_dir(os.path.dirname(os.path.abspath(self.path)))
+
+    def _cut_torn_tail(self):
+        """Make the file end with a newline, so the next answer starts a line of its own.
+
+        A last line cut short is dropped (it was never a whole answer); one that is a
+        whole record missing only its newline is kept.
+        """
+        with open(self.path, "r+b") as f:
+            data = f.read()
+            if not data or data.endswith(b"\n"):
+                return
+            keep = data.rfind(b"\n") + 1
+            if _parse(data[keep:]) is not None:
+                f.write(b"\n")
+            else:
+                warnings.warn(
+                    f"{self.path}: dropping a half-written last line ({data[keep:][:80]!r}); "
+                    "the process writing it was probably interrupted. Earlier answers are "
+                    "kept.",
+                    UserWarning,
+                    stacklevel=4,
+                )
+                f.truncate(keep)
+            f.flush()
+            os.fsync(f.fileno())
+
+    # ------------------------------------------------------------------ reading
+    def records(self):
+        """Every complete record in the file, in order (``[]`` if there is no file).
+
+        A half-written last line is skipped with a warning, as is any line that is not
+        valid JSON.
+
+        Returns
+        -------
+        records : list of dict
+        """
+        try:
+            with open(self.path, "rb") as f:
+                data = f.read()
+        except FileNotFoundError:
+            return []
+        lines = data.split(b"\n")
+        tail = lines.pop()  # after the last newline: b"" unless the last write was cut
+        if tail.strip():
+            if _parse(tail) is not None:
+                lines.append(tail)  # a whole record that only misses its newline
+            else:
+                warnings.warn(
+                    f"{self.path}: ignoring a half-written last line ({tail[:80]!r}); the "
+                    "process writing it was probably interrupted. Earlier answers are kept.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+        out = []
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record = _parse(line)
+            if record is None:
+                warnings.warn(
+                    f"{self.path}: ignoring line {number}, which is not an answer record: "
+                    f"{line[:80]!r}",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                continue
+            out.append(record)
+        return out
+
+    def load(self, missing_label=None):
+        """The current answer for every row: ``{row_id: label}``.
+
+        The last answer for a row wins; an undo takes back the answer before it.
+        Skipped rows map to ``missing_label``.
+
+        Parameters
+        ----------
+        missing_label : object, default=None
+            The value given to skipped rows.
+
+        Returns
+        -------
+        answers : dict
+            In the order rows were first answered. Ids stored as lists (tuple index
+            labels) come back as tuples.
+        """
+        stacks = {}
+        for record in self.records():
+            row = _key(record["row"])
+            if record.get("undo"):
+                if stacks.get(row):
+                    stacks[row].pop()
+                continue
+            label = missing_label if record.get("skipped") else _key(record.get("label"))
+            stacks.setdefault(row, []).append(label)
+        return {row: stack[-1] for row, stack in stacks.items() if stack}
+
+
+def _parse(line):
+    """The record on one line, or None if the line is not a whole answer record."""
+    try:
+        record = json.loads(line)
+    except ValueError:  # also UnicodeDecodeError: a write cut inside a character
+        return None
+    return record if isinstance(record, dict) and "row" in record else None
+
+
+def _fsync_dir(directory):
+    """Make a newly created file's directory entry durable (POSIX; a no-op elsewhere)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
