@@ -55,7 +55,12 @@ def main(argv):
     if task == "demo":
         return run(py, "examples/seed_replication.py", *rest)
     if task == "test":
-        return run(py, "-m", "pytest", *rest)
+        # One BLAS thread per process: the suite fits many tiny models, where extra BLAS
+        # threads only contend with each other (and with pytest workers) on small machines.
+        env = dict(os.environ)
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            env.setdefault(var, "1")
+        return run(py, "-m", "pytest", *rest, env=env)
     if task == "bench":
         return run(py, "benchmarks/bench_loop.py", *rest)
     return run(py, "-m", "ruff", "check", ".", *rest)

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ._loop import LabelPool
 from .oracles import StopLabeling
 from .stopping import check_stopping_criterion
+from .strategies import _REGISTRY as _STRATEGY_REGISTRY
 from .strategies import get_strategy
 from .utils._indexing import num_rows, take_rows
 from .utils._validation import (
@@ -213,6 +214,27 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
+
+    def set_params(self, **params):
+        """Set parameters; ``estimator__*`` keys also work with the default ``estimator=None``.
+
+        With ``estimator=None``, a nested key such as ``estimator__C`` first sets
+        ``estimator`` to the default ``LogisticRegression(max_iter=1000)``, so grids over
+        the default model's parameters work.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : ActiveLearningClassifier
+        """
+        nested = any(key.startswith("estimator__") for key in params)
+        if nested and self.estimator is None and "estimator" not in params:
+            self.estimator = _default_estimator()
+        return super().set_params(**params)
 
     # ------------------------------------------------------------------ validation
     def _check_params(self):
@@ -425,6 +447,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         self.estimator_ = model
         self.classes_ = model.classes_
         self._staged_models = models
+        # Kept for query(): strategies that refit (committees, error reduction) need them.
+        self._labeled_data = pool.labeled_data()
         return self
 
     def _fit_model(self, prototype, pool, n_samples, fit_params, previous=None, new=None):
@@ -471,9 +495,16 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
 
     @staticmethod
     def _strategy_name(strategy):
-        name = type(strategy).__name__
-        measure = getattr(strategy, "measure", None)
-        return f"{name}({measure})" if isinstance(measure, str) else name
+        """The most specific registry name matching ``strategy``, else its class name."""
+        params = strategy.get_params(deep=False) if hasattr(strategy, "get_params") else {}
+        best, best_size = type(strategy).__name__, -1
+        for name, (cls, kwargs) in _STRATEGY_REGISTRY.items():
+            matches = type(strategy) is cls and all(
+                params.get(key) == value for key, value in kwargs.items()
+            )
+            if matches and len(kwargs) > best_size:
+                best, best_size = name, len(kwargs)
+        return best
 
     @staticmethod
     def _record(round_, pool, indices, labels, scores, n_skipped, strategy, fit_time,
@@ -611,8 +642,9 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         n = self.batch_size if n is None else n
         n = check_int_param(n, "n", "query", low=0)
         strategy = get_strategy(self.query_strategy)
+        X_labeled, y_labeled = self._labeled_data
         indices, _ = strategy.select(
-            self.estimator_, X, min(n, num_rows(X)),
+            self.estimator_, X, min(n, num_rows(X)), X_labeled=X_labeled, y_labeled=y_labeled,
             random_state=check_random_state(self.random_state), n_jobs=self.n_jobs,
             chunk_rows=self.pool_chunk_size,
         )

@@ -78,23 +78,25 @@ def check_input_X(X):
     return check_array(X, dtype=None, ensure_all_finite=False)
 
 
+def _is_na(value):
+    """None, a float NaN or ``pandas.NA``: the values pandas treats as missing."""
+    return value is None or is_nan_scalar(value) or type(value).__name__ == "NAType"
+
+
 def missing_mask(y, missing_label):
     """Boolean mask of the entries of ``y`` equal to ``missing_label``.
 
-    ``None`` matches only ``None``; NaN matches only float NaNs; a string never matches a
-    numeric ``y`` and a number never matches a string ``y``.
+    ``None`` and NaN both mean "the NA value": they match ``None``, float NaNs and
+    ``pandas.NA`` (pandas turns ``None`` into NaN in text columns, so the two must agree).
+    A string never matches a numeric ``y`` and a number never matches a string ``y``.
     """
     y = np.asarray(y)
     kind = y.dtype.kind
-    if missing_label is None:
-        if kind != "O":
-            return np.zeros(y.shape[0], dtype=bool)
-        return np.fromiter((v is None for v in y), dtype=bool, count=y.shape[0])
-    if is_nan_scalar(missing_label):
+    if missing_label is None or is_nan_scalar(missing_label):
         if kind == "f":
             return np.isnan(y)
         if kind == "O":
-            return np.fromiter((is_nan_scalar(v) for v in y), dtype=bool, count=y.shape[0])
+            return np.fromiter((_is_na(v) for v in y), dtype=bool, count=y.shape[0])
         return np.zeros(y.shape[0], dtype=bool)
     if isinstance(missing_label, str) != (kind in "USO"):
         if kind != "O":

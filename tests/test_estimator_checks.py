@@ -1,0 +1,41 @@
+"""scikit-learn's estimator checks on ActiveLearningClassifier."""
+
+import numpy as np
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skactive import ActiveLearningClassifier
+
+
+class ZerosOracle:
+    """Answers 0 for every row; never called on the fully labeled data of the checks."""
+
+    def __call__(self, X_query):
+        n_rows = X_query.shape[0] if hasattr(X_query, "shape") else len(X_query)
+        return np.zeros(n_rows, dtype=int)
+
+    def __repr__(self):  # a stable test id (a function's repr holds its address)
+        return "ZerosOracle()"
+
+
+def _expected_failed_checks(estimator):
+    # check_classifiers_classes fits on labels {-1, 1}: with missing_label=-1 the -1
+    # rows are the unlabeled pool (scikit-learn exempts SelfTrainingClassifier by name).
+    if estimator.missing_label == -1:
+        return {
+            "check_classifiers_classes": "labels {-1, 1} collide with missing_label=-1"
+        }
+    return {}
+
+
+@parametrize_with_checks(
+    [
+        ActiveLearningClassifier(),
+        ActiveLearningClassifier(missing_label=-999),
+        ActiveLearningClassifier(
+            oracle=ZerosOracle(), budget=5, batch_size=2, missing_label=-999, random_state=0
+        ),
+    ],
+    expected_failed_checks=_expected_failed_checks,
+)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
