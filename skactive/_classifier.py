@@ -1,19 +1,19 @@
 """ActiveLearningClassifier: the pool-based active-learning loop as a meta-estimator."""
 
-import copy
 import numbers
 import time
 import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
 from sklearn.utils import check_random_state, column_or_1d, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._loop import LabelPool
+from ._refit import check_refit, default_estimator, estimator_has, fit_round
+from ._staged import StagedMixin
 from .oracles import StopLabeling
 from .stopping import check_stopping_criterion
 from .strategies import _REGISTRY as _STRATEGY_REGISTRY
@@ -35,36 +35,9 @@ _FITTED = (
 )
 
 
-def _default_estimator():
-    return LogisticRegression(max_iter=1000)
-
-
-def _estimator_has(attr):
-    """For ``available_if``: the fitted estimator, else the unfitted one, has ``attr``."""
-
-    def check(self):
-        if hasattr(self, "estimator_"):
-            getattr(self.estimator_, attr)
-        else:
-            getattr(self.estimator if self.estimator is not None else _default_estimator(), attr)
-        return True
-
-    return check
-
-
-def _per_sample(params, n_samples, positions):
-    """Index the per-sample entries of ``fit_params`` (e.g. ``sample_weight``)."""
-    out = {}
-    for key, value in params.items():
-        per_sample = hasattr(value, "__len__") and not isinstance(value, str)
-        if per_sample and num_rows(value) == n_samples:
-            out[key] = take_rows(value, positions)
-        else:
-            out[key] = value
-    return out
-
-
-class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+class ActiveLearningClassifier(
+    StagedMixin, ClassifierMixin, MetaEstimatorMixin, BaseEstimator
+):
     """Pool-based active learning as a scikit-learn classifier.
 
     ``fit(X, y)`` takes a partially labeled ``y`` (entries equal to ``missing_label``
@@ -233,7 +206,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         """
         nested = any(key.startswith("estimator__") for key in params)
         if nested and self.estimator is None and "estimator" not in params:
-            self.estimator = _default_estimator()
+            self.estimator = default_estimator()
         return super().set_params(**params)
 
     # ------------------------------------------------------------------ validation
@@ -246,7 +219,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
                 f"The 'oracle' parameter of {name} must be a callable oracle(X_query) -> "
                 f"labels or None. Got {self.oracle!r} instead."
             )
-        estimator = self.estimator if self.estimator is not None else _default_estimator()
+        estimator = self.estimator if self.estimator is not None else default_estimator()
         if not hasattr(estimator, "fit") or not (
             hasattr(estimator, "predict_proba") or hasattr(estimator, "decision_function")
         ):
@@ -262,21 +235,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             )
         if self.n_jobs is not None:
             check_int_param(self.n_jobs, "n_jobs", name, low=-(2**31))
-        if self.refit not in ("full", "warm_start", "partial_fit"):
-            raise ValueError(
-                f"The 'refit' parameter of {name} must be one of 'full', 'warm_start', "
-                f"'partial_fit'. Got {self.refit!r} instead."
-            )
-        if self.refit == "warm_start" and "warm_start" not in estimator.get_params():
-            raise ValueError(
-                f"refit='warm_start' needs an estimator with a 'warm_start' parameter; "
-                f"{type(estimator).__name__} has none. Use refit='full'."
-            )
-        if self.refit == "partial_fit" and not hasattr(estimator, "partial_fit"):
-            raise ValueError(
-                f"refit='partial_fit' needs an estimator with partial_fit; "
-                f"{type(estimator).__name__} has none. Use refit='full'."
-            )
+        check_refit(self.refit, estimator, name)
         if self.pool_chunk_size is not None:
             check_int_param(self.pool_chunk_size, "pool_chunk_size", name, low=1)
         check_int_param(self.verbose, "verbose", name, low=0)
@@ -340,7 +299,6 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         missing = missing_mask(y, self.missing_label)
         rng = check_random_state(self.random_state)
         budget = budget if self.oracle is not None else 0
-        n_samples = y.shape[0]
 
         pool = LabelPool(X, y, missing, capacity=min(budget, int(missing.sum())))
         # Bound to the pool's arrays: an oracle failure mid-loop leaves every answer here.
@@ -352,9 +310,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         models = []
         strategy_name = self._strategy_name(strategy)
 
-        # Deep copies of one unfitted clone are clones too, at a fraction of clone's cost.
         prototype = clone(estimator)
-        model, fit_time = self._fit_model(prototype, pool, n_samples, fit_params)
+        model, fit_time = fit_round(self.refit, prototype, pool, fit_params)
         models.append(model)
         self.history_.append(self._record(0, pool, np.empty(0, np.intp), y[:0], np.empty(0),
                                           0, None, fit_time, 0.0, 0.0))
@@ -421,8 +378,8 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             spent += n
             fit_time = 0.0
             if added:
-                model, fit_time = self._fit_model(
-                    prototype, pool, n_samples, fit_params, previous=model,
+                model, fit_time = fit_round(
+                    self.refit, prototype, pool, fit_params, previous=model,
                     new=indices[~skipped],
                 )
             models.append(model)
@@ -450,33 +407,6 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         # Kept for query(): strategies that refit (committees, error reduction) need them.
         self._labeled_data = pool.labeled_data()
         return self
-
-    def _fit_model(self, prototype, pool, n_samples, fit_params, previous=None, new=None):
-        """The model after this round's answers, per ``refit``; None before two classes.
-
-        Always a new object: the previous round's model stays as it was, for the
-        staged API.
-        """
-        if len(pool.classes) < 2:
-            return None, 0.0
-        tic = time.perf_counter()
-        same_classes = previous is not None and len(previous.classes_) == len(pool.classes)
-        if self.refit == "partial_fit" and same_classes:
-            model = copy.deepcopy(previous)
-            params = _per_sample(fit_params, n_samples, new) if fit_params else {}
-            model.partial_fit(take_rows(pool.X, new), pool.y_labeled[new], **params)
-            return model, time.perf_counter() - tic
-        X_labeled, y_labeled = pool.labeled_data()
-        params = _per_sample(fit_params, n_samples, pool.labeled_positions) if fit_params else {}
-        if self.refit == "partial_fit":
-            model = copy.deepcopy(prototype)
-            model.partial_fit(X_labeled, y_labeled, classes=np.unique(y_labeled), **params)
-        elif self.refit == "warm_start" and same_classes:
-            model = copy.deepcopy(previous).set_params(warm_start=True)
-            model.fit(X_labeled, y_labeled, **params)
-        else:
-            model = copy.deepcopy(prototype).fit(X_labeled, y_labeled, **params)
-        return model, time.perf_counter() - tic
 
     @staticmethod
     def _check_picked(indices, n, candidates):
@@ -531,7 +461,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
             )
 
     # ------------------------------------------------------------------ prediction
-    @available_if(_estimator_has("predict"))
+    @available_if(estimator_has("predict"))
     def predict(self, X):
         """Predict classes with the final model.
 
@@ -546,7 +476,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         X = self._check_X_predict(X)
         return self.estimator_.predict(X)
 
-    @available_if(_estimator_has("predict_proba"))
+    @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities from the final model, columns ordered as ``classes_``.
 
@@ -561,7 +491,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         X = self._check_X_predict(X)
         return self.estimator_.predict_proba(X)
 
-    @available_if(_estimator_has("predict_log_proba"))
+    @available_if(estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`.
 
@@ -576,7 +506,7 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         X = self._check_X_predict(X)
         return self.estimator_.predict_log_proba(X)
 
-    @available_if(_estimator_has("decision_function"))
+    @available_if(estimator_has("decision_function"))
     def decision_function(self, X):
         """Decision function of the final model.
 
@@ -650,106 +580,9 @@ class ActiveLearningClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimato
         )
         return np.asarray(indices, dtype=np.intp)
 
-    # ------------------------------------------------------------------ staged API
-    def _prior(self, round_, n_rows):
-        """Class frequencies of the labels known after ``round_`` (a model-less round)."""
-        known = (self.labeled_iter_ >= 0) & (self.labeled_iter_ <= round_)
-        classes, counts = np.unique(self.y_labeled_[known], return_counts=True)
-        proba = np.zeros(len(self.classes_))
-        if counts.sum() == 0:
-            proba[:] = 1.0 / len(self.classes_)
-        else:
-            proba[np.searchsorted(self.classes_, classes)] = counts / counts.sum()
-        return np.tile(proba, (n_rows, 1))
-
-    def _aligned_proba(self, model, X):
-        proba = model.predict_proba(X)
-        if len(model.classes_) == len(self.classes_):
-            return proba
-        # An early round may have seen fewer classes: map its columns onto classes_.
-        out = np.zeros((proba.shape[0], len(self.classes_)))
-        out[:, np.searchsorted(self.classes_, model.classes_)] = proba
-        return out
-
-    def staged_predict(self, X):
-        """Predictions of the model as it stood after each round (round 0 first).
-
-        Rounds before two classes were labeled have no model; they predict the most
-        frequent label known at the time.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} or list of str
-
-        Yields
-        ------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        X = self._check_X_predict(X)
-        n_rows = num_rows(X)
-        for round_, model in enumerate(self._staged_models):
-            if model is None:
-                # np.repeat, not .repeat: an object-dtype class (str) is a plain Python str.
-                yield np.repeat(self.classes_[[np.argmax(self._prior(round_, 1)[0])]], n_rows)
-            else:
-                yield model.predict(X)
-
-    @available_if(_estimator_has("predict_proba"))
-    def staged_predict_proba(self, X):
-        """Class probabilities of the model after each round (round 0 first).
-
-        Columns follow ``classes_``; a class unseen in an early round gets 0. Rounds
-        without a model yield the label frequencies known then.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} or list of str
-
-        Yields
-        ------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        X = self._check_X_predict(X)
-        for round_, model in enumerate(self._staged_models):
-            if model is None:
-                yield self._prior(round_, num_rows(X))
-            else:
-                yield self._aligned_proba(model, X)
-
-    def staged_score(self, X, y, sample_weight=None):
-        """Accuracy after each round (round 0 first) on the labeled rows of ``y``.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} or list of str
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Yields
-        ------
-        score : float
-        """
-        X = self._check_X_predict(X)
-        y = column_or_1d(y, warn=True)
-        labeled = np.flatnonzero(~missing_mask(y, self.missing_label))
-        weights = None if sample_weight is None else np.asarray(sample_weight)[labeled]
-        if labeled.shape[0] == 0:
-            warnings.warn(
-                "staged_score: no row of y is labeled (all equal missing_label); "
-                "yielding NaN.",
-                UserWarning,
-                stacklevel=2,
-            )
-            for _ in self._staged_models:
-                yield float("nan")
-            return
-        X_eval, y_eval = take_rows(X, labeled), y[labeled]
-        for y_pred in self.staged_predict(X_eval):
-            yield float(accuracy_score(y_eval, y_pred, sample_weight=weights))
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        inner = get_tags(self.estimator if self.estimator is not None else _default_estimator())
+        inner = get_tags(self.estimator if self.estimator is not None else default_estimator())
         tags.input_tags.sparse = inner.input_tags.sparse
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         return tags
