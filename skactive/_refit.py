@@ -6,7 +6,7 @@ import time
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from .utils._indexing import num_rows, take_rows
+from .utils._indexing import index_params, take_rows
 
 __all__ = ["REFIT_MODES", "check_refit", "default_estimator", "estimator_has", "fit_round"]
 
@@ -50,18 +50,6 @@ def check_refit(refit, estimator, owner):
         )
 
 
-def per_sample(params, n_samples, positions):
-    """Index the per-sample entries of ``fit_params`` (e.g. ``sample_weight``)."""
-    out = {}
-    for key, value in params.items():
-        per_row = hasattr(value, "__len__") and not isinstance(value, str)
-        if per_row and num_rows(value) == n_samples:
-            out[key] = take_rows(value, positions)
-        else:
-            out[key] = value
-    return out
-
-
 def fit_round(refit, prototype, pool, fit_params, *, previous=None, new=None):
     """The model after this round's answers, or None while fewer than two classes exist.
 
@@ -83,11 +71,11 @@ def fit_round(refit, prototype, pool, fit_params, *, previous=None, new=None):
     same_classes = previous is not None and len(previous.classes_) == len(pool.classes)
     if refit == "partial_fit" and same_classes:
         model = copy.deepcopy(previous)
-        params = per_sample(fit_params, n_samples, new) if fit_params else {}
+        params = index_params(fit_params, n_samples, new) if fit_params else {}
         model.partial_fit(take_rows(pool.X, new), pool.y_labeled[new], **params)
         return model, time.perf_counter() - tic
     X_labeled, y_labeled = pool.labeled_data()
-    params = per_sample(fit_params, n_samples, pool.labeled_positions) if fit_params else {}
+    params = index_params(fit_params, n_samples, pool.labeled_positions) if fit_params else {}
     if refit == "partial_fit":
         # partial_fit fixes the classes on its first call: a new class means a new model.
         model = copy.deepcopy(prototype)

@@ -5,10 +5,21 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
 from sklearn.utils import _safe_indexing
 
-__all__ = ["num_rows", "take_rows", "iter_chunks", "default_chunk_rows", "score_in_chunks"]
+__all__ = [
+    "default_chunk_rows",
+    "index_params",
+    "iter_chunks",
+    "num_rows",
+    "score_in_chunks",
+    "take_rows",
+]
 
-# Rows per chunk are chosen so that one chunk of X stays near this many bytes.
+# Rows per chunk are chosen so that one chunk of X stays near this many bytes...
 _CHUNK_BYTES = 128 * 2**20
+# ...and below this many rows: scoring allocates several float64 values per row of the
+# chunk (probabilities, scores) whatever the width of X, and cache-sized chunks score
+# faster than one pass over the whole pool.
+_CHUNK_MAX_ROWS = 2**18
 
 
 def num_rows(X):
@@ -22,6 +33,19 @@ def take_rows(X, indices):
     return _safe_indexing(X, indices)
 
 
+def index_params(params, n_samples, positions):
+    """Index the per-sample entries of ``fit`` parameters (e.g. ``sample_weight``).
+
+    Entries with ``n_samples`` rows are taken at ``positions``; others pass unchanged.
+    """
+    out = {}
+    for key, value in (params or {}).items():
+        per_row = hasattr(value, "__len__") and not isinstance(value, str)
+        out[key] = take_rows(value, positions) if per_row and num_rows(value) == n_samples \
+            else value
+    return out
+
+
 def _slice_rows(X, start, stop):
     if isinstance(X, np.ndarray) or sp.issparse(X):
         return X[start:stop]  # a view for ndarrays, a cheap row slice for CSR
@@ -31,7 +55,7 @@ def _slice_rows(X, start, stop):
 
 
 def default_chunk_rows(X):
-    """Rows per scoring chunk: about 128 MiB of ``X`` (never fewer than 1024 rows)."""
+    """Rows per scoring chunk: about 128 MiB of ``X``, between 1024 and 2**18 rows."""
     n = num_rows(X)
     if sp.issparse(X):
         row_bytes = (X.data.itemsize + X.indices.itemsize) * max(X.nnz / max(n, 1), 1.0)
@@ -41,7 +65,7 @@ def default_chunk_rows(X):
         row_bytes = 8 * max(X.shape[1], 1)
     else:  # text: documents of unknown size
         return 10_000
-    return max(1024, int(_CHUNK_BYTES // row_bytes))
+    return max(1024, min(_CHUNK_MAX_ROWS, int(_CHUNK_BYTES // row_bytes)))
 
 
 def iter_chunks(n, chunk_rows):
@@ -49,22 +73,23 @@ def iter_chunks(n, chunk_rows):
         yield start, min(start + chunk_rows, n)
 
 
-def _score_block(score, estimator, X, start, stop, mask):
-    """Scores of rows ``[start, stop)`` of X; ``mask`` marks the candidates among them.
+def _score_block(score, estimator, X_part, start, mask):
+    """Scores of ``X_part``, rows ``start, start + 1, ...`` of X; ``mask`` marks candidates.
 
+    Only the slice is passed (not X), so a process-based backend ships each row once.
     Returns ``(rows, block)``: ``rows`` is None when ``block`` covers the whole slice
-    (non-candidates set to -inf), else the candidate positions that ``block`` scores.
+    (non-candidates set to -inf), else the positions in X of the candidates it scores.
     """
-    n_rows = stop - start
+    n_rows = num_rows(X_part)
     n_candidates = n_rows if mask is None else int(np.count_nonzero(mask))
     if 2 * n_candidates >= n_rows:
         # Mostly candidates: scoring the slice in place beats gathering a copy of it.
-        block = _checked(score(estimator, _slice_rows(X, start, stop)), n_rows)
+        block = _checked(score(estimator, X_part), n_rows)
         if mask is not None and n_candidates < n_rows:
             block[~mask] = -np.inf
         return None, block
-    rows = start + np.flatnonzero(mask)
-    return rows, _checked(score(estimator, take_rows(X, rows)), rows.shape[0])
+    rows = np.flatnonzero(mask)
+    return start + rows, _checked(score(estimator, take_rows(X_part, rows)), rows.shape[0])
 
 
 def _checked(block, n_expected):
@@ -92,8 +117,8 @@ def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_
     Returns an array with one score per row of ``X``; rows that are not candidates get
     ``-inf`` so a top-n selection never picks them. ``X`` is read in contiguous chunks
     (views where the container allows), so extra memory is O(chunk), not O(pool).
-    With ``n_jobs`` the chunks are scored through joblib, so a joblib backend such as
-    Dask's can run them.
+    With ``n_jobs`` the chunks are scored through joblib: in threads by default, or by
+    the backend set with ``joblib.parallel_config`` (loky processes, a Dask cluster).
     """
     n = num_rows(X)
     if chunk_rows is None:
@@ -109,11 +134,16 @@ def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_
         if mask is None or mask.any():
             jobs.append((start, stop, mask))
     if parallel and len(jobs) > 1:
-        blocks = Parallel(n_jobs=n_jobs)(
-            delayed(_score_block)(score, estimator, X, a, b, m) for a, b, m in jobs
+        # Threads unless the caller chose a backend (joblib.parallel_config: loky, Dask):
+        # predict_proba is numpy/BLAS work that releases the GIL, while worker processes
+        # would be sent the whole pool again every round.
+        blocks = Parallel(n_jobs=n_jobs, prefer="threads")(
+            delayed(_score_block)(score, estimator, _slice_rows(X, a, b), a, m)
+            for a, b, m in jobs
         )
     else:
-        blocks = [_score_block(score, estimator, X, a, b, m) for a, b, m in jobs]
+        blocks = [_score_block(score, estimator, _slice_rows(X, a, b), a, m)
+                  for a, b, m in jobs]
     if len(jobs) == 1 and jobs[0][:2] == (0, n) and blocks[0][0] is None:
         return blocks[0][1]  # one chunk covering X: no reassembly
     out = np.full(n, -np.inf)
