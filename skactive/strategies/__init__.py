@@ -10,23 +10,90 @@ name                    strategy
 ``"least_confident"``   :class:`UncertaintySampling` ``(measure="least_confident")``
 ``"margin"``            :class:`UncertaintySampling` ``(measure="margin")``
 ``"entropy"``           :class:`UncertaintySampling` ``(measure="entropy")``
+``"typiclust"``         :class:`TypiClust` (no model needed: cold start)
+``"kmeans_init"``       :class:`KMeansInit` (no model needed: cold start)
+``"kcenter_init"``      :class:`KCenterInit` (no model needed: cold start)
+======================  ====================================================
+
+Committee, density and error-reduction strategies (they need a fitted model):
+
+==============================  ===================================================
+name                            strategy
+==============================  ===================================================
+``"query_by_committee"``        :class:`QueryByCommittee` (bagged committee, vote entropy)
+``"vote_entropy"``              :class:`QueryByCommittee` ``(disagreement="vote_entropy")``
+``"consensus_entropy"``         :class:`QueryByCommittee` ``(disagreement="consensus_entropy")``
+``"kl_divergence"``             :class:`QueryByCommittee` ``(disagreement="kl_divergence")``
+``"information_density"``       :class:`DensityWeighted` (margin x cosine density)
+``"expected_error_reduction"``  :class:`ExpectedErrorReduction` (log loss)
+==============================  ===================================================
+
+Batch (diversity) strategies, which choose a whole batch jointly:
+
+======================  ====================================================
+name                    strategy
+======================  ====================================================
+``"coreset"``           :class:`CoreSet` (k-center greedy; also a cold start)
+``"ranked_batch"``      :class:`RankedBatch` (uncertainty vs. similarity)
+``"cluster_margin"``    :class:`ClusterMargin` (low margin, round-robin clusters)
+``"badge"``             :class:`BADGE` (k-means++ on gradient embeddings)
+``"falcun"``            :class:`Falcun` (uncertainty + diversity of probabilities)
+======================  ====================================================
+
+Learning which strategy to follow while labeling:
+
+======================  ====================================================
+name                    strategy
+======================  ====================================================
+``"bandit"``            :class:`StrategyBandit` (ALBL: EXP4.P over strategies, IWACC reward)
+``"auto"``              :class:`StrategyBandit` with the tuned default configuration
 ======================  ====================================================
 """
 
+from ._badge import BADGE, Falcun
+from ._bandit import StrategyBandit
 from ._base import QueryStrategy, ScoreFunction, top_n
+from ._cold_start import KCenterInit, KMeansInit, TypiClust
+from ._committee import QueryByCommittee, committee_disagreement
+from ._density import DensityWeighted
+from ._diversity import ClusterMargin, CoreSet, RankedBatch
+from ._error_reduction import ExpectedErrorReduction
 from ._random import RandomSampling
 from ._uncertainty import UncertaintySampling, uncertainty_scores
 
 __all__ = [
+    "BADGE",
+    "ClusterMargin",
+    "CoreSet",
+    "DensityWeighted",
+    "ExpectedErrorReduction",
+    "Falcun",
+    "KCenterInit",
+    "KMeansInit",
+    "QueryByCommittee",
     "QueryStrategy",
     "RandomSampling",
+    "RankedBatch",
     "ScoreFunction",
+    "StrategyBandit",
+    "TypiClust",
     "UncertaintySampling",
     "available_strategies",
+    "committee_disagreement",
     "get_strategy",
     "top_n",
     "uncertainty_scores",
 ]
+
+# The tuned default bandit (benchmarks/README.md, "Label efficiency").
+_AUTO = {
+    "strategies": ("margin", "typiclust"),
+    "reward": "surprise",
+    "split_batch": True,
+    "learning_rate": 1.0,
+    "discount": 0.8,
+    "exploration": 0.1,
+}
 
 # name -> (class, keyword arguments)
 _REGISTRY = {
@@ -34,6 +101,22 @@ _REGISTRY = {
     "least_confident": (UncertaintySampling, {"measure": "least_confident"}),
     "margin": (UncertaintySampling, {"measure": "margin"}),
     "entropy": (UncertaintySampling, {"measure": "entropy"}),
+    "query_by_committee": (QueryByCommittee, {}),
+    "vote_entropy": (QueryByCommittee, {"disagreement": "vote_entropy"}),
+    "consensus_entropy": (QueryByCommittee, {"disagreement": "consensus_entropy"}),
+    "kl_divergence": (QueryByCommittee, {"disagreement": "kl_divergence"}),
+    "information_density": (DensityWeighted, {}),
+    "expected_error_reduction": (ExpectedErrorReduction, {}),
+    "typiclust": (TypiClust, {}),
+    "kmeans_init": (KMeansInit, {}),
+    "kcenter_init": (KCenterInit, {}),
+    "coreset": (CoreSet, {}),
+    "ranked_batch": (RankedBatch, {}),
+    "cluster_margin": (ClusterMargin, {}),
+    "badge": (BADGE, {}),
+    "falcun": (Falcun, {}),
+    "bandit": (StrategyBandit, {}),
+    "auto": (StrategyBandit, _AUTO),
 }
 
 

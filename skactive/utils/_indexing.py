@@ -84,31 +84,34 @@ def _score_block(score, estimator, X_part, start, mask):
     n_candidates = n_rows if mask is None else int(np.count_nonzero(mask))
     if 2 * n_candidates >= n_rows:
         # Mostly candidates: scoring the slice in place beats gathering a copy of it.
-        block = _checked(score(estimator, X_part), n_rows)
-        if mask is not None and n_candidates < n_rows:
-            block[~mask] = -np.inf
-        return None, block
+        some = mask if n_candidates < n_rows else None
+        return None, _checked(score(estimator, X_part), n_rows, some)
     rows = np.flatnonzero(mask)
     return start + rows, _checked(score(estimator, take_rows(X_part, rows)), rows.shape[0])
 
 
-def _checked(block, n_expected):
-    block = np.array(block, dtype=np.float64, copy=True)
+def _checked(block, n_expected, mask=None):
+    """``block`` as a new float64 array (rows outside ``mask`` at -inf), or a ValueError.
+
+    The copy and the masking share one pass and one pool-sized allocation (a copy, an
+    inverted mask and a masked assignment would take three passes and two).
+    """
+    block = np.asarray(block, dtype=np.float64)
     if block.shape != (n_expected,):
         raise ValueError(
             f"A query strategy returned scores of shape {block.shape} for {n_expected} row(s); "
             "it must return one score per row."
         )
-    finite = np.isfinite(block)
-    if not finite.all():
+    if not np.isfinite(block.sum()):  # one reduction, no temporary, in the common case
         if np.isnan(block).any():
             raise ValueError(
                 "A query strategy returned NaN scores; scores must be numbers where higher "
                 "means more informative."
             )
         # A candidate scored -inf must still rank above the non-candidates' -inf.
-        np.clip(block, np.finfo(np.float64).min, None, out=block)
-    return block
+        block = np.clip(block, np.finfo(np.float64).min, None)
+    # Never hand back the strategy's own array: the caller may write into the result.
+    return block.copy() if mask is None else np.where(mask, block, -np.inf)
 
 
 def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_jobs=None):
