@@ -18,7 +18,7 @@ from .oracles import StopLabeling
 from .stopping import check_stopping_criterion
 from .strategies import _REGISTRY as _STRATEGY_REGISTRY
 from .strategies import get_strategy
-from .utils._indexing import num_rows, take_rows
+from .utils._indexing import default_chunk_rows, num_rows, take_rows
 from .utils._validation import (
     check_answers,
     check_input_X,
@@ -95,12 +95,14 @@ class ActiveLearningClassifier(
           before refits from scratch (``partial_fit`` fixes the classes on first call).
     pool_chunk_size : int, default=None
         Rows of the pool scored at once. ``None`` picks about 128 MiB of ``X`` per
-        chunk, so scoring needs O(chunk) extra memory whatever the pool size.
+        chunk, at most 2**18 rows (scoring temporaries grow with the row count), so
+        scoring needs O(chunk) extra memory whatever the pool size.
     random_state : int, RandomState or None, default=None
         Seeds cold-start picks, random sampling and tie-breaking.
     n_jobs : int, default=None
-        Chunks of the pool scored in parallel through joblib (any joblib backend,
-        Dask included).
+        Chunks of the pool scored in parallel through joblib: in threads by default
+        (``predict_proba`` releases the GIL), or with the backend chosen by
+        ``joblib.parallel_config`` (loky processes, a Dask cluster).
     verbose : int, default=0
         Print one line per round when positive.
 
@@ -300,6 +302,7 @@ class ActiveLearningClassifier(
         rng = check_random_state(self.random_state)
         budget = budget if self.oracle is not None else 0
 
+        chunk_rows = self.pool_chunk_size or default_chunk_rows(X)  # once per fit
         pool = LabelPool(X, y, missing, capacity=min(budget, int(missing.sum())))
         # Bound to the pool's arrays: an oracle failure mid-loop leaves every answer here.
         self.y_labeled_ = pool.y_labeled
@@ -349,7 +352,7 @@ class ActiveLearningClassifier(
             indices, scores = picker.select(
                 model, X, n, candidates=pool.candidates, X_labeled=X_labeled,
                 y_labeled=y_labeled, random_state=rng, n_jobs=self.n_jobs,
-                chunk_rows=self.pool_chunk_size,
+                chunk_rows=chunk_rows,
             )
             indices = self._check_picked(indices, n, pool.candidates)
             scores = np.asarray(scores, dtype=np.float64)

@@ -130,7 +130,7 @@ class QueryStrategy(BaseEstimator):
         n_jobs : int, default=None
             Chunks of the pool scored in parallel through joblib.
         chunk_rows : int, default=None
-            Rows scored per chunk (default: about 128 MiB of ``X_pool``).
+            Rows scored per chunk (default: about 128 MiB of ``X_pool``, at most 2**18 rows).
 
         Returns
         -------

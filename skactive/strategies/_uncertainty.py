@@ -14,6 +14,16 @@ MEASURES = ("least_confident", "margin", "entropy")
 _COLUMNWISE_MAX_CLASSES = 16
 
 
+def _row_max(values):
+    """Largest value of each row of a 2D array."""
+    if values.shape[1] <= _COLUMNWISE_MAX_CLASSES:
+        first = values[:, 0].copy()
+        for j in range(1, values.shape[1]):
+            np.maximum(first, values[:, j], out=first)
+        return first
+    return values.max(axis=1)
+
+
 def _top2(values):
     """Largest and second-largest value of each row of a 2D array."""
     n_cols = values.shape[1]
@@ -50,9 +60,9 @@ def uncertainty_scores(proba, measure):
     if measure == "entropy":
         # Row sums by a matrix-vector product: fast whatever the memory order.
         return -(xlogy(proba, proba) @ np.ones(proba.shape[1]))
-    first, second = _top2(proba)
     if measure == "least_confident":
-        return 1.0 - first
+        return 1.0 - _row_max(proba)
+    first, second = _top2(proba)
     if measure == "margin":
         return second - first
     raise ValueError(f"measure must be one of {MEASURES}; got {measure!r}.")
