@@ -4,7 +4,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
+from hypothesis import strategies as st
 from sklearn.datasets import make_classification
+from sklearn.linear_model import LogisticRegression
 from threadpoolctl import threadpool_limits
 
 from skactive.oracles import SimulatedOracle
@@ -97,3 +99,21 @@ class RecordingOracle:
 def recording_oracle():
     """Factory: ``recording_oracle(oracle)`` wraps ``oracle`` in a RecordingOracle."""
     return RecordingOracle
+
+
+# Random small pools for the batch strategies' hypothesis invariants.
+@st.composite
+def pools(draw):
+    n_rows = draw(st.integers(1, 25))
+    n_features = draw(st.integers(1, 3))
+    values = draw(st.lists(st.integers(-4, 4), min_size=n_rows * n_features,
+                           max_size=n_rows * n_features))
+    X = np.asarray(values, dtype=float).reshape(n_rows, n_features)
+    candidates = np.asarray(draw(st.lists(st.booleans(), min_size=n_rows, max_size=n_rows)))
+    candidates[draw(st.integers(0, n_rows - 1))] = True
+    return X, candidates, draw(st.integers(0, 30)), draw(st.booleans()), draw(st.integers(0, 99))
+
+
+def fitted_model(n_features):
+    rng = np.random.RandomState(0)
+    return LogisticRegression().fit(rng.randn(6, n_features), [0, 1, 2, 0, 1, 2])

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from conftest import fitted_model, pools
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -157,23 +157,6 @@ def test_falcun_gamma_zero_is_uniform_and_gamma_is_validated():
 
 
 # ----------------------------------------------------------------------------- invariants
-@st.composite
-def pools(draw):
-    n_rows = draw(st.integers(1, 25))
-    n_features = draw(st.integers(1, 3))
-    values = draw(st.lists(st.integers(-4, 4), min_size=n_rows * n_features,
-                           max_size=n_rows * n_features))
-    X = np.asarray(values, dtype=float).reshape(n_rows, n_features)
-    candidates = np.asarray(draw(st.lists(st.booleans(), min_size=n_rows, max_size=n_rows)))
-    candidates[draw(st.integers(0, n_rows - 1))] = True
-    return X, candidates, draw(st.integers(0, 30)), draw(st.booleans()), draw(st.integers(0, 99))
-
-
-def fitted_model(n_features):
-    rng = np.random.RandomState(0)
-    return LogisticRegression().fit(rng.randn(6, n_features), [0, 1, 2, 0, 1, 2])
-
-
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=15, deadline=None)
 @given(pool=pools())
