@@ -19,6 +19,7 @@ from sklearn.utils import check_random_state
 from .strategies._density import nonnegative_uncertainty, predict_proba_or_softmax
 from .strategies._uncertainty import MEASURES as _MEASURES
 from .utils._indexing import num_rows, score_in_chunks, take_rows
+from .utils._validation import check_int_param
 
 __all__ = [
     "ConfidenceThreshold",
@@ -132,12 +133,8 @@ def _check_real(owner, name, low, high=None):
 
 def _check_rows(owner, name):
     value = getattr(owner, name)
-    ok = isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
-    if not (ok or (value is None and name == "max_rows")):
-        raise ValueError(
-            f"The {name!r} parameter of {type(owner).__name__} must be an int in the range "
-            f"[1, inf). Got {value!r} instead."
-        )
+    if not (value is None and name == "max_rows"):
+        check_int_param(value, name, type(owner).__name__, low=1)
 
 
 def _uncertainty(estimator, X_rows, measure):

@@ -1,6 +1,5 @@
 """Query by committee: ask where a committee of classifiers disagrees most."""
 
-import numbers
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -10,6 +9,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
 from ..utils._indexing import num_rows, score_in_chunks, take_rows
+from ..utils._validation import check_int_param
 from ._base import QueryStrategy, top_n
 
 __all__ = ["QueryByCommittee", "committee_disagreement"]
@@ -232,12 +232,7 @@ class QueryByCommittee(QueryStrategy):
                 f"Got {self.disagreement!r} instead."
             )
         if self.estimators is None:
-            ok = isinstance(self.n_members, numbers.Integral) and self.n_members >= 2
-            if not ok or isinstance(self.n_members, bool):
-                raise ValueError(
-                    f"The 'n_members' parameter of {name} must be an int in the range "
-                    f"[2, inf). Got {self.n_members!r} instead."
-                )
+            check_int_param(self.n_members, "n_members", name, low=2)
         elif len(self.estimators) == 0:
             raise ValueError(f"The 'estimators' parameter of {name} must be None or non-empty.")
 

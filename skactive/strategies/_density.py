@@ -14,7 +14,7 @@ from ..utils._indexing import (
     score_in_chunks,
     take_rows,
 )
-from ..utils._validation import is_text
+from ..utils._validation import check_int_param, is_text
 from ._base import QueryStrategy, top_n
 from ._uncertainty import MEASURES, uncertainty_scores
 
@@ -181,12 +181,7 @@ class DensityWeighted(QueryStrategy):
                 f"The 'beta' parameter of {name} must be a float in the range [0, inf). "
                 f"Got {self.beta!r} instead."
             )
-        n_ok = isinstance(self.n_landmarks, numbers.Integral) and self.n_landmarks >= 1
-        if not n_ok or isinstance(self.n_landmarks, bool):
-            raise ValueError(
-                f"The 'n_landmarks' parameter of {name} must be an int in the range "
-                f"[1, inf). Got {self.n_landmarks!r} instead."
-            )
+        check_int_param(self.n_landmarks, "n_landmarks", name, low=1)
 
     def density_function(self, estimator, X_pool, candidates=None, *, random_state=None,
                          chunk_rows=None):

@@ -1,6 +1,5 @@
 """Expected error reduction: ask for the label that most lowers the expected future loss."""
 
-import numbers
 
 import numpy as np
 import scipy.sparse as sp
@@ -9,6 +8,7 @@ from scipy.special import xlogy
 from sklearn.base import clone
 
 from ..utils._indexing import num_rows, score_in_chunks, take_rows
+from ..utils._validation import check_int_param
 from ._base import QueryStrategy, top_n
 from ._density import predict_proba_or_softmax
 from ._uncertainty import uncertainty_scores
@@ -130,12 +130,7 @@ class ExpectedErrorReduction(QueryStrategy):
                 f"Got {self.loss!r} instead."
             )
         for param in ("n_candidates", "n_eval"):
-            value = getattr(self, param)
-            if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < 1:
-                raise ValueError(
-                    f"The {param!r} parameter of {name} must be an int in the range "
-                    f"[1, inf). Got {value!r} instead."
-                )
+            check_int_param(getattr(self, param), param, name, low=1)
 
     def select(
         self,
