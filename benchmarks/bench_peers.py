@@ -42,11 +42,10 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+from _readme import README, write_block
 
 HERE = Path(__file__).resolve().parent
 CACHE = Path(os.environ.get("SKACTIVE_BENCH_CACHE", "~/.cache/skactive-bench")).expanduser()
-README = HERE / "README.md"
-MARK = ("<!-- bench_peers: start -->", "<!-- bench_peers: end -->")
 
 # name -> (environment, display name). Environments other than "main" are virtualenvs.
 IMPLS = {
@@ -514,24 +513,6 @@ def targets(by, sizes):
     return out
 
 
-def write_readme(section):
-    """Replace this script's block in benchmarks/README.md (append it if absent)."""
-    block = f"{MARK[0]}\n{section}\n{MARK[1]}"
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    if MARK[0] in text and MARK[1] in text:
-        start = text.index(MARK[0])
-        end = text.index(MARK[1]) + len(MARK[1])
-        text = text[:start] + block + text[end:]
-    elif "## Speed and scale" in text:
-        at = text.index("## Speed and scale")
-        nxt = text.find("\n## ", at + 1)
-        nxt = len(text) if nxt < 0 else nxt
-        text = text[:nxt].rstrip("\n") + "\n\n" + block + "\n" + text[nxt:]
-    else:
-        text = text.rstrip("\n") + "\n\n## Speed and scale\n\n" + block + "\n"
-    README.write_text(text)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+",
@@ -588,7 +569,7 @@ def main(argv=None):
     if args.json:
         Path(args.json).write_text(json.dumps(cells, indent=1))
     if not args.no_write:
-        write_readme(section)
+        write_block("bench_peers", section)
         print(f"\n(written to {README})", file=sys.stderr)
     return 0
 

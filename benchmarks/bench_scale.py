@@ -35,10 +35,8 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+from _readme import write_block  # noqa: E402
 from bench_peers import SINGLE_THREAD, ContentOracle, _rss_counter  # noqa: E402
-
-README = HERE / "README.md"
-MARK = ("<!-- bench_scale: start -->", "<!-- bench_scale: end -->")
 
 
 def make_pool(n_rows, n_features, n_labeled, seed=0, block=1 << 18):
@@ -206,21 +204,6 @@ def markdown(results, args, wall):
     return "\n".join(lines)
 
 
-def write_readme(section):
-    block = f"{MARK[0]}\n{section}\n{MARK[1]}"
-    text = README.read_text() if README.exists() else "# Benchmarks\n"
-    if MARK[0] in text and MARK[1] in text:
-        text = text[:text.index(MARK[0])] + block + text[text.index(MARK[1]) + len(MARK[1]):]
-    elif "## Speed and scale" in text:
-        at = text.index("## Speed and scale")
-        nxt = text.find("\n## ", at + 1)
-        nxt = len(text) if nxt < 0 else nxt
-        text = text[:nxt].rstrip("\n") + "\n\n" + block + "\n" + text[nxt:]
-    else:
-        text = text.rstrip("\n") + "\n\n## Speed and scale\n\n" + block + "\n"
-    README.write_text(text)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 5_000_000])
@@ -253,7 +236,7 @@ def main(argv=None):
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if not args.no_write:
-        write_readme(section)
+        write_block("bench_scale", section)
     return 0
 
 

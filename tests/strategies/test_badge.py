@@ -3,12 +3,7 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
-from conftest import fitted_model, pools
-from hypothesis import given, settings
 from sklearn.base import clone
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from skactive import ActiveLearningClassifier
@@ -157,65 +152,6 @@ def test_falcun_gamma_zero_is_uniform_and_gamma_is_validated():
 
 
 # ----------------------------------------------------------------------------- invariants
-@pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=15, deadline=None)
-@given(pool=pools())
-def test_select_invariants(name, pool):
-    X, candidates, n, sparse, seed = pool
-    model = fitted_model(X.shape[1])
-    X_pool = sp.csr_matrix(X) if sparse else X
-    strategy = get_strategy(name).set_params(random_state=seed)
-    indices, scores = strategy.select(model, X_pool, n, candidates=candidates,
-                                      X_labeled=X_pool[~candidates])
-    expected = min(n, int(candidates.sum()))
-    assert indices.shape == scores.shape == (expected,)
-    assert len(set(indices.tolist())) == expected
-    assert candidates[indices].all()
-    assert np.isfinite(scores).all()
-    again, again_scores = clone(strategy).select(model, X_pool, n, candidates=candidates)
-    np.testing.assert_array_equal(again, indices)
-    np.testing.assert_array_equal(again_scores, scores)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_one_row_pool_and_batch_larger_than_pool(name):
-    model = fitted_model(2)
-    strategy = get_strategy(name).set_params(random_state=0)
-    one, _ = strategy.select(model, np.array([[1.0, 2.0]]), 5)
-    assert one.tolist() == [0]
-    X = np.random.RandomState(1).randn(6, 2)
-    everything, _ = strategy.select(model, X, 10, candidates=np.arange(6) % 2 == 0)
-    assert sorted(everything.tolist()) == [0, 2, 4]
-    none, none_scores = strategy.select(model, X, 0)
-    assert none.shape == none_scores.shape == (0,)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_dense_and_sparse_pools_give_the_same_batch(name):
-    X = np.random.RandomState(0).randn(60, 4)
-    X[np.abs(X) < 0.5] = 0.0
-    model = fitted_model(4)
-    picks = [get_strategy(name).set_params(random_state=3).select(model, make(X), 8)
-             for make in CONTAINERS]
-    np.testing.assert_array_equal(picks[0][0], picks[1][0])
-    np.testing.assert_allclose(picks[0][1], picks[1][1])
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_pipeline_rows_are_compared_in_the_preprocessing_output(name):
-    rng = np.random.RandomState(0)
-    words = np.array(["apple", "pear", "plum", "car", "bus", "train"])
-    docs = [" ".join(rng.choice(words[:3] if i < 15 else words[3:], 3)) for i in range(30)]
-    pipe = make_pipeline(TfidfVectorizer(), LogisticRegression())
-    pipe.fit([docs[i] for i in [0, 1, 15, 16]], [0, 0, 1, 1])
-    strategy = get_strategy(name).set_params(random_state=0)
-    on_text = strategy.select(pipe, docs, 4)
-    on_features = strategy.select(pipe[-1], pipe[:-1].transform(docs), 4)
-    np.testing.assert_array_equal(on_text[0], on_features[0])
-    np.testing.assert_allclose(on_text[1], on_features[1])
-
-
-# ----------------------------------------------------------------------------- end to end
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("container", CONTAINERS)
 def test_active_learning_classifier_by_name(name, container, multiclass_problem):

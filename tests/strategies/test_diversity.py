@@ -22,7 +22,9 @@ from skactive.strategies import (
     get_strategy,
 )
 
-NAMES = ["coreset", "ranked_batch", "cluster_margin"]
+# The generic invariant, container and end-to-end tests below cover every batch strategy,
+# BADGE and Falcun (tests/strategies/test_badge.py) included.
+NAMES = ["coreset", "ranked_batch", "cluster_margin", "badge", "falcun"]
 CONTAINERS = [np.asarray, sp.csr_matrix]
 
 
