@@ -1,91 +1,209 @@
-"""Pool bookkeeping for the active-learning loop: masks, labels, rounds, history.
+"""The round protocol of one ``fit``: fit → select → ask → record → refit.
 
-No estimator logic lives here; :class:`LabelPool` only records who is labeled, who may
-still be asked, and gives the labeled rows to the caller without copying the pool.
+:func:`run_loop` is the whole loop, each step a named call; the estimator only validates,
+builds the :class:`~skactive._pool.LabelPool` and the :class:`Round` settings, and reads
+the :class:`Run` back. The estimator binds ``Run.history``/``Run.estimators`` before the
+loop starts, so when the oracle raises every completed round is already in place.
 """
+
+import time
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from .oracles import StopLabeling
 from .utils._indexing import take_rows
+from .utils._validation import AnswerError, check_answers
 
-__all__ = ["LabelPool"]
+__all__ = ["Loop", "Run", "run_loop"]
 
 
-class LabelPool:
-    """The state of one ``fit``: labels so far and the rows that may still be queried.
+@dataclass
+class Run:
+    """What one ``fit`` has produced so far."""
 
-    Parameters
-    ----------
-    X : validated input (ndarray, CSR matrix, DataFrame or list of str)
-    y : ndarray
-        The caller's labels; copied once, never modified.
-    missing : ndarray of bool
-        Which entries of ``y`` are unlabeled.
-    capacity : int
-        How many more rows may become labeled (the budget); sizes the buffer of
-        labeled rows so adding answers never reallocates.
-    """
+    history: list = field(default_factory=list)
+    estimators: list | None = field(default_factory=list)  # None: round models not kept
+    model: object = None
+    n_iter: int = 0
+    n_queries: int = 0
+    termination: str | None = None
 
-    def __init__(self, X, y, missing, capacity):
-        self.X = X
-        y_labeled = np.array(y, copy=True)
-        if y_labeled.dtype.kind in "US":
-            # Answers longer than the longest given label must not be truncated.
-            y_labeled = y_labeled.astype(object)
-        self.y_labeled = y_labeled
-        self.labeled_iter = np.where(missing, -1, 0)
-        self.candidates = missing.copy()  # unlabeled and not yet asked in this fit
-        self.n_candidates = int(np.count_nonzero(missing))
-        initial = np.flatnonzero(~missing)
-        self.order = np.empty(initial.shape[0] + max(capacity, 0), dtype=np.intp)
-        self.order[: initial.shape[0]] = initial
-        self.n_labeled = initial.shape[0]
-        self.classes = set(y_labeled[initial].tolist())
-        # Dense pools keep labeled rows in a preallocated buffer: fitting reads a view.
-        self._buffer = None
-        self._labeled_cache = None
-        if isinstance(X, np.ndarray):
-            self._buffer = np.empty((self.order.shape[0],) + X.shape[1:], dtype=X.dtype)
-            self._buffer[: initial.shape[0]] = X[initial]
+
+@dataclass
+class Loop:
+    """The fitted collaborators and settings of one ``fit``."""
+
+    oracle: object
+    strategy: object
+    cold_start: object
+    criterion: object
+    refitter: object
+    budget: int
+    batch_size: int
+    missing_label: object
+    select_params: dict
+    strategy_name: str
+    cold_start_name: str
+    log: object = None  # callable(record) or None
+
+
+def run_loop(run, pool, X, loop):
+    """Run rounds until the budget is spent, the pool is empty or something says stop."""
+    run.model, fit_time = loop.refitter.fit(pool)
+    _record(run, pool, loop, _empty_batch(pool), None, fit_time)
+    spent = 0
+    while (reason := _end_condition(run, pool, X, loop, spent)) is None:
+        n = min(loop.batch_size, loop.budget - spent, pool.n_candidates)
+        picker, picked_by = _picker(run.model, loop)
+        batch = _select(picker, run.model, pool, X, n, loop)
+        answers, stopped = _ask(loop.oracle, X, batch)
+        if stopped:
+            if len(answers) == 0:
+                reason = "stopped_by_oracle"
+                break
+            batch = batch.head(len(answers))
+        labels, skipped = _checked_answers(run, pool, loop, batch, answers, picked_by)
+        added = pool.add(batch.indices, labels, skipped, run.n_iter + 1)
+        spent += batch.n
+        fit_time = 0.0
+        if added:
+            run.model, fit_time = loop.refitter.fit(
+                pool, previous=run.model, new=batch.indices[~skipped])
+        _record(run, pool, loop, batch._replace(labels=labels, skipped=skipped), picked_by,
+                fit_time)
+        if stopped:
+            reason = "stopped_by_oracle"
+            break
+    run.termination = reason
+    return run
+
+
+class _Batch:
+    """The rows picked in one round, their scores, and (once asked) the answers."""
+
+    def __init__(self, indices, scores, query_time, labels=None, skipped=None,
+                 oracle_time=0.0):
+        self.indices, self.scores, self.query_time = indices, scores, query_time
+        self.labels, self.skipped, self.oracle_time = labels, skipped, oracle_time
 
     @property
-    def labeled_positions(self):
-        """Positions in ``X`` of the labeled rows, in the order they were labeled."""
-        return self.order[: self.n_labeled]
+    def n(self):
+        return self.indices.shape[0]
 
-    def labeled_data(self):
-        """``(X_labeled, y_labeled)`` in labeling order (cached until the next answers)."""
-        if self._labeled_cache is not None:
-            return self._labeled_cache
-        positions = self.labeled_positions
-        if self._buffer is not None:
-            X_labeled = self._buffer[: self.n_labeled]
-        else:
-            X_labeled = take_rows(self.X, positions)
-        self._labeled_cache = (X_labeled, self.y_labeled[positions])
-        return self._labeled_cache
+    def head(self, k):
+        if k >= self.n:
+            return self
+        return self._replace(indices=self.indices[:k], scores=self.scores[:k])
 
-    def add(self, indices, labels, skipped, round_):
-        """Record the oracle's answers for ``indices`` in round ``round_``.
+    def _replace(self, **changes):
+        fields = dict(self.__dict__, **changes)
+        return _Batch(**fields)
 
-        Skipped rows leave the candidate set (never asked again in this fit) but stay
-        unlabeled. Returns the number of new labels.
-        """
-        self.candidates[indices] = False
-        self.n_candidates -= indices.shape[0]
-        new = indices[~skipped]
-        if new.shape[0] == 0:
-            return 0
-        self._labeled_cache = None
-        answers = labels[~skipped]
-        if self.y_labeled.dtype.kind != "O" and answers.dtype.kind in "USO":
-            answers = answers.astype(self.y_labeled.dtype)
-        self.y_labeled[new] = answers
-        self.labeled_iter[new] = round_
-        start, stop = self.n_labeled, self.n_labeled + new.shape[0]
-        self.order[start:stop] = new
-        if self._buffer is not None:
-            self._buffer[start:stop] = self.X[new]
-        self.n_labeled = stop
-        self.classes.update(self.y_labeled[new].tolist())
-        return new.shape[0]
+
+def _empty_batch(pool):
+    return _Batch(np.empty(0, np.intp), np.empty(0), 0.0, labels=pool.y_labeled[:0],
+                  skipped=np.zeros(0, dtype=bool))
+
+
+def _end_condition(run, pool, X, loop, spent):
+    """The termination condition that holds now, or None to run another round."""
+    if loop.oracle is None:
+        return "no_oracle"
+    if spent >= loop.budget:
+        return "budget_exhausted"
+    if pool.n_candidates == 0:
+        return "pool_exhausted"
+    if loop.criterion is not None and run.model is not None:
+        reason = loop.criterion.should_stop(run.model, X, candidates=pool.candidates,
+                                            history=run.history)
+        if reason:
+            run.history[-1]["stop_reason"] = (
+                reason if isinstance(reason, str) else type(loop.criterion).__name__)
+            return "stopping_criterion"
+    return None
+
+
+def _picker(model, loop):
+    """The strategy for this round: the cold start while no model can be fitted."""
+    if model is None and loop.strategy.requires_model:
+        return loop.cold_start, f"{loop.cold_start_name} (cold start)"
+    return loop.strategy, loop.strategy_name
+
+
+def _select(picker, model, pool, X, n, loop):
+    tic = time.perf_counter()
+    X_labeled, y_labeled = pool.labeled_data()
+    indices, scores = picker.select(model, X, n, candidates=pool.candidates,
+                                    X_labeled=X_labeled, y_labeled=y_labeled,
+                                    **loop.select_params)
+    indices = _check_picked(indices, n, pool.candidates)
+    scores = np.asarray(scores, dtype=np.float64)[:n]
+    return _Batch(indices, scores, time.perf_counter() - tic)
+
+
+def _check_picked(indices, n, candidates):
+    indices = np.asarray(indices, dtype=np.intp).ravel()
+    if (
+        indices.shape[0] != n
+        or (n > 0 and (indices.min() < 0 or indices.max() >= candidates.shape[0]))
+        or not candidates[indices].all()
+        or (n > 1 and np.unique(indices).shape[0] != n)
+    ):
+        raise ValueError(
+            f"The query strategy must return {n} distinct positions of unlabeled, "
+            f"not yet queried rows; got {indices.tolist()}."
+        )
+    return indices
+
+
+def _ask(oracle, X, batch):
+    """The oracle's answers, and whether it asked to stop (StopLabeling)."""
+    tic = time.perf_counter()
+    try:
+        answers, stopped = oracle(take_rows(X, batch.indices)), False
+    except StopLabeling as exc:
+        # The annotator quit: keep the answers given for the first rows of the batch.
+        answers = [] if exc.labels is None else list(exc.labels)[: batch.n]
+        stopped = True
+    batch.oracle_time = time.perf_counter() - tic
+    return answers, stopped
+
+
+def _checked_answers(run, pool, loop, batch, answers, picked_by):
+    """Validated answers; on an invalid one, the valid answers before it are kept first."""
+    try:
+        return check_answers(answers, batch.n, pool.y_labeled.dtype, loop.missing_label)
+    except AnswerError as exc:
+        if exc.n_valid:
+            head = batch.head(exc.n_valid)
+            labels, skipped = check_answers(list(answers)[: exc.n_valid], head.n,
+                                            pool.y_labeled.dtype, loop.missing_label)
+            pool.add(head.indices, labels, skipped, run.n_iter + 1)
+            _record(run, pool, loop, head._replace(labels=labels, skipped=skipped),
+                    picked_by, 0.0)
+        raise
+
+
+def _record(run, pool, loop, batch, picked_by, fit_time):
+    """Append the round's history entry and model, and count it."""
+    round_ = len(run.history)
+    if round_ > 0:
+        run.n_iter = round_
+        run.n_queries += batch.n
+    run.history.append({
+        "round": round_,
+        "n_labeled": pool.n_labeled,
+        "query_indices": batch.indices,
+        "query_labels": np.asarray(batch.labels),
+        "query_scores": batch.scores,
+        "n_skipped": int(np.count_nonzero(batch.skipped)),
+        "strategy": picked_by,
+        "fit_time": fit_time,
+        "query_time": batch.query_time,
+        "oracle_time": batch.oracle_time,
+    })
+    if run.estimators is not None:
+        run.estimators.append(run.model)
+    if loop.log is not None:
+        loop.log(run.history[-1])

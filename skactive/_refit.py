@@ -1,42 +1,23 @@
-"""How the model is (re)fitted after each round, and the wrapped estimator's defaults."""
+"""How the model is (re)fitted after each round: ``refit="full" | "warm_start" | "partial_fit"``."""
 
 import copy
 import time
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
 
 from .utils._indexing import index_params, take_rows
 
-__all__ = ["REFIT_MODES", "check_refit", "default_estimator", "estimator_has", "fit_round"]
+__all__ = ["REFIT_MODES", "Refitter", "check_refit"]
 
 REFIT_MODES = ("full", "warm_start", "partial_fit")
-
-
-def default_estimator():
-    """The model used when ``estimator=None``."""
-    return LogisticRegression(max_iter=1000)
-
-
-def estimator_has(attr):
-    """For ``available_if``: the fitted estimator, else the unfitted one, has ``attr``."""
-
-    def check(self):
-        if hasattr(self, "estimator_"):
-            getattr(self.estimator_, attr)
-        else:
-            getattr(self.estimator if self.estimator is not None else default_estimator(), attr)
-        return True
-
-    return check
 
 
 def check_refit(refit, estimator, owner):
     """Raise a ValueError unless ``estimator`` supports the ``refit`` mode."""
     if refit not in REFIT_MODES:
         raise ValueError(
-            f"The 'refit' parameter of {owner} must be one of {', '.join(map(repr, REFIT_MODES))}. "
-            f"Got {refit!r} instead."
+            f"The 'refit' parameter of {owner} must be a str among "
+            f"{{{', '.join(map(repr, REFIT_MODES))}}}. Got {refit!r} instead."
         )
     if refit == "warm_start" and "warm_start" not in estimator.get_params():
         raise ValueError(
@@ -50,40 +31,74 @@ def check_refit(refit, estimator, owner):
         )
 
 
-def fit_round(refit, prototype, pool, fit_params, *, previous=None, new=None):
-    """The model after this round's answers, or None while fewer than two classes exist.
+class Refitter:
+    """Fits the model of each round from one unfitted prototype.
 
-    Always a new object, so the previous round's model stays as it was for the staged
-    API. ``refit`` is one of :data:`REFIT_MODES` (see ``ActiveLearningClassifier``);
-    ``prototype`` is an unfitted clone of the estimator, ``previous`` the last round's
-    model and ``new`` the positions labeled in this round.
-
-    Returns
-    -------
-    model : fitted estimator or None
-    seconds : float
-        Wall time of the fit.
+    Parameters
+    ----------
+    mode : {"full", "warm_start", "partial_fit"}
+    prototype : estimator
+        An unfitted clone of the user's estimator; deep copies of it are clones too, at a
+        fraction of ``clone``'s cost.
+    fit_params : dict
+        Passed to ``fit``; per-sample entries are indexed to the labeled rows.
+    min_classes : int or None
+        Classification: the number of distinct labels a model needs (2). ``None``
+        (regression): a model needs ``min_labels`` labeled rows instead.
+    min_labels : int, default=1
     """
-    if len(pool.classes) < 2:
-        return None, 0.0
-    tic = time.perf_counter()
-    n_samples = pool.labeled_iter.shape[0]
-    same_classes = previous is not None and len(previous.classes_) == len(pool.classes)
-    if refit == "partial_fit" and same_classes:
-        model = copy.deepcopy(previous)
-        params = index_params(fit_params, n_samples, new) if fit_params else {}
-        model.partial_fit(take_rows(pool.X, new), pool.y_labeled[new], **params)
+
+    def __init__(self, mode, prototype, fit_params, *, min_classes=2, min_labels=1):
+        self.mode = mode
+        self.prototype = prototype
+        self.fit_params = fit_params
+        self.min_classes = min_classes
+        self.min_labels = min_labels
+
+    def ready(self, pool):
+        """Whether a model can be fitted on the labeled rows of ``pool``."""
+        if self.min_classes is None:
+            return pool.n_labeled >= self.min_labels
+        return len(pool.classes) >= self.min_classes
+
+    def fit(self, pool, *, previous=None, new=None):
+        """The model after this round's answers (None while none can be fitted), and its time.
+
+        Always a new object, so the previous round's model stays as it was for the staged
+        API. ``previous`` is the last round's model, ``new`` the positions labeled in this
+        round.
+        """
+        if not self.ready(pool):
+            return None, 0.0
+        tic = time.perf_counter()
+        model = self._fit(pool, previous, new)
         return model, time.perf_counter() - tic
-    X_labeled, y_labeled = pool.labeled_data()
-    params = index_params(fit_params, n_samples, pool.labeled_positions) if fit_params else {}
-    if refit == "partial_fit":
-        # partial_fit fixes the classes on its first call: a new class means a new model.
-        model = copy.deepcopy(prototype)
-        model.partial_fit(X_labeled, y_labeled, classes=np.unique(y_labeled), **params)
-    elif refit == "warm_start" and same_classes:
-        model = copy.deepcopy(previous).set_params(warm_start=True)
-        model.fit(X_labeled, y_labeled, **params)
-    else:
-        # Deep copies of one unfitted clone are clones too, at a fraction of clone's cost.
-        model = copy.deepcopy(prototype).fit(X_labeled, y_labeled, **params)
-    return model, time.perf_counter() - tic
+
+    def _params(self, pool, positions):
+        if not self.fit_params:
+            return {}
+        return index_params(self.fit_params, pool.labeled_iter.shape[0], positions)
+
+    def _fit(self, pool, previous, new):
+        classify = self.min_classes is not None
+        same_classes = previous is not None and (
+            not classify or len(previous.classes_) == len(pool.classes)
+        )
+        if self.mode == "partial_fit" and same_classes:
+            model = copy.deepcopy(previous)
+            model.partial_fit(take_rows(pool.X, new), pool.y_labeled[new],
+                              **self._params(pool, new))
+            return model
+        X_labeled, y_labeled = pool.labeled_data()
+        params = self._params(pool, pool.labeled_positions)
+        if self.mode == "partial_fit":
+            # partial_fit fixes the classes on its first call: a new class means a new model.
+            model = copy.deepcopy(self.prototype)
+            if classify:
+                params = {"classes": np.unique(y_labeled), **params}
+            model.partial_fit(X_labeled, y_labeled, **params)
+            return model
+        if self.mode == "warm_start" and same_classes:
+            return copy.deepcopy(previous).set_params(warm_start=True).fit(
+                X_labeled, y_labeled, **params)
+        return copy.deepcopy(self.prototype).fit(X_labeled, y_labeled, **params)

@@ -11,7 +11,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 
-from ._refit import estimator_has
+from ._base import estimator_has
 from .utils._indexing import num_rows, take_rows
 from .utils._validation import missing_mask
 
@@ -21,7 +21,7 @@ __all__ = ["StagedMixin"]
 class StagedMixin:
     """``staged_predict``, ``staged_predict_proba`` and ``staged_score``.
 
-    Expects ``_staged_models`` (one fitted model or None per round), ``classes_``,
+    Reads ``estimators_`` (one fitted model or None per round), ``classes_``,
     ``labeled_iter_``, ``y_labeled_``, ``missing_label`` and ``_check_X_predict``.
     """
 
@@ -59,9 +59,10 @@ class StagedMixin:
         ------
         y_pred : ndarray of shape (n_samples,)
         """
+        models = self._check_staged()
         X = self._check_X_predict(X)
         n_rows = num_rows(X)
-        for round_, model in enumerate(self._staged_models):
+        for round_, model in enumerate(models):
             if model is None:
                 # np.repeat, not .repeat: an object-dtype class (str) is a plain Python str.
                 yield np.repeat(self.classes_[[np.argmax(self._prior(round_, 1)[0])]], n_rows)
@@ -83,8 +84,9 @@ class StagedMixin:
         ------
         proba : ndarray of shape (n_samples, n_classes)
         """
+        models = self._check_staged()
         X = self._check_X_predict(X)
-        for round_, model in enumerate(self._staged_models):
+        for round_, model in enumerate(models):
             if model is None:
                 yield self._prior(round_, num_rows(X))
             else:
@@ -103,6 +105,7 @@ class StagedMixin:
         ------
         score : float
         """
+        models = self._check_staged()
         X = self._check_X_predict(X)
         y = column_or_1d(y, warn=True)
         labeled = np.flatnonzero(~missing_mask(y, self.missing_label))
@@ -114,7 +117,7 @@ class StagedMixin:
                 UserWarning,
                 stacklevel=2,
             )
-            for _ in self._staged_models:
+            for _ in models:
                 yield float("nan")
             return
         X_eval, y_eval = take_rows(X, labeled), y[labeled]

@@ -27,6 +27,8 @@ __all__ = ["active_learning_curve", "aulc", "compare_strategies", "make_oracle_s
 def _fit_stages(estimator, X, y, train, test, scorer, return_train_score, params):
     """One active-learning run on ``train``, scored after every round on ``test``."""
     X_train, X_test, y_test = take_rows(X, train), take_rows(X, test), y[test]
+    if "keep_round_models" in estimator.get_params(deep=False):
+        estimator.set_params(keep_round_models=True)  # the curve reads every round's model
     estimator.fit(X_train, y[train], **index_params(params, y.shape[0], train))
     history = estimator.history_
     run = {

@@ -8,6 +8,7 @@ import scipy.sparse as sp
 from sklearn.utils import check_array
 
 __all__ = [
+    "AnswerError",
     "check_int_param",
     "check_input_X",
     "is_nan_scalar",
@@ -106,13 +107,15 @@ def missing_mask(y, missing_label):
     return np.asarray(y == missing_label, dtype=bool)
 
 
-def check_answers(answers, n_expected, y_dtype, missing_label):
-    """Validate an oracle's answers; return ``(labels, skipped)`` as ndarrays.
+class AnswerError(ValueError):
+    """An oracle answer that cannot be stored in ``y``; ``n_valid`` answers before it are fine."""
 
-    ``skipped`` marks the answers equal to ``missing_label`` (the annotator skipped).
-    Raises ValueError for a wrong length, a wrong shape, or NaN/None/text where labels
-    are numeric (unless NaN/None is the missing label).
-    """
+    def __init__(self, message, n_valid=0):
+        super().__init__(message)
+        self.n_valid = n_valid
+
+
+def _as_label_array(answers, n_expected):
     if sp.issparse(answers):
         answers = answers.toarray()
     labels = np.asarray(answers if not isinstance(answers, (list, tuple)) else list(answers))
@@ -132,31 +135,62 @@ def check_answers(answers, n_expected, y_dtype, missing_label):
             f"The oracle returned {labels.shape[0]} label(s) for {n_expected} queried row(s); "
             "it must return exactly one label per row, in the order the rows were given."
         )
+    return labels
+
+
+def _first_unstorable(labels, skipped, dtype):
+    """Position of the first answer that ``dtype`` cannot hold exactly, and why; else None."""
+    if labels.dtype.kind in "iuf" and labels.dtype.kind != "O":
+        # Vectorised: the answers the cast changes are the bad ones (the usual case: none).
+        with np.errstate(invalid="ignore", over="ignore"):
+            changed = labels.astype(dtype).astype(labels.dtype) != labels
+        changed &= ~skipped
+        if not changed.any():
+            return None
+        return _first_unstorable(labels.astype(object), skipped, dtype)
+    for i in np.flatnonzero(~skipped):
+        value = labels[i]
+        if isinstance(value, (str, bytes)) or not _is_number(value):
+            if is_nan_scalar(value):
+                return i, "NaN is not the missing label and the labels of y are numeric"
+            return i, "the labels of y are numeric"
+        if dtype.kind in "iub":
+            if isinstance(value, numbers.Real) and float(value) != round(float(value)):
+                return i, "it is not an integer"
+            info = np.iinfo(dtype) if dtype.kind != "b" else None
+            if info is not None and not info.min <= int(value) <= info.max:
+                return i, f"it is outside the range [{info.min}, {info.max}] of that dtype"
+            if dtype.kind == "b" and value not in (0, 1):
+                return i, "it is not a boolean"
+        elif dtype.kind == "f" and np.isfinite(value) and dtype.type(value) != value:
+            return i, "that dtype cannot hold it exactly"
+    return None
+
+
+def check_answers(answers, n_expected, y_dtype, missing_label):
+    """Validate an oracle's answers; return ``(labels, skipped)`` as ndarrays.
+
+    ``skipped`` marks the answers equal to ``missing_label`` (the annotator skipped).
+    Raises ValueError for a wrong length or shape, and :class:`AnswerError` for an answer
+    that ``y``'s dtype cannot store exactly (NaN/None/text where labels are numeric, a
+    fraction or an out-of-range integer where they are integers); its ``n_valid`` counts
+    the answers before it, which the loop keeps.
+    """
+    labels = _as_label_array(answers, n_expected)
     skipped = missing_mask(labels, missing_label)
-    if np.dtype(y_dtype).kind in "iufb":
-        given = labels[~skipped]
-        if given.dtype.kind in "USO":
-            bad = [v for v in given if not _is_number(v)]
-            if bad:
-                raise ValueError(
-                    f"The oracle answered {bad[0]!r}, but the labels of y are numeric "
-                    f"(dtype {np.dtype(y_dtype)}); answer with numeric labels, or "
-                    f"{missing_label!r} to skip a row."
-                )
-            given = given.astype(np.float64)
-        if given.dtype.kind == "f":
-            if np.isnan(given).any():
-                raise ValueError(
-                    "The oracle answered NaN for a row, but NaN is not the missing label "
-                    f"({missing_label!r}) and the labels of y are numeric; answer with a "
-                    "class label, or the missing label to skip a row."
-                )
-            fractional = given != np.round(given)
-            if np.dtype(y_dtype).kind in "iub" and fractional.any():
-                raise ValueError(
-                    f"The oracle answered a non-integer label ({given[fractional][0]}), but "
-                    f"the labels of y are integers (dtype {np.dtype(y_dtype)})."
-                )
+    dtype = np.dtype(y_dtype)
+    if dtype.kind in "iufb":
+        bad = _first_unstorable(labels, skipped, dtype)
+        if bad is not None:
+            i, why = bad
+            value = labels[i].item() if isinstance(labels[i], np.generic) else labels[i]
+            raise AnswerError(
+                f"The oracle answered {value!r} for row {i} of the batch, which y's dtype "
+                f"({dtype}) cannot store: {why}. Answer with a label of that dtype, or "
+                f"{missing_label!r} to skip a row (or pass y with a wider dtype). The "
+                f"{i} answer(s) before it are kept in y_labeled_.",
+                n_valid=int(i),
+            )
     return labels, skipped
 
 

@@ -260,7 +260,9 @@ def test_custom_select_strategy_in_classifier(binary_problem):
                                    batch_size=2, random_state=0).fit(p.X, p.y)
     rows = p.unlabeled
     np.testing.assert_array_equal(clf.history_[1]["query_indices"], rows[[0, 2]])
-    assert strategy.seen_labeled_ == len(p.labeled) + 2  # X_labeled passed, grows
+    # X_labeled passed and grows; the fitted clone saw it, the user's object is untouched.
+    assert clf.query_strategy_.seen_labeled_ == len(p.labeled) + 2
+    assert not hasattr(strategy, "seen_labeled_")
 
 
 class Cheater(QueryStrategy):
