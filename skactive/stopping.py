@@ -18,11 +18,12 @@ from sklearn.utils import check_random_state
 
 from .strategies._common import (
     MEASURES,
+    candidate_positions,
     nonnegative_uncertainty,
     predict_proba_or_softmax,
     row_max,
 )
-from .utils._indexing import num_rows, score_in_chunks, take_rows
+from .utils._indexing import score_in_chunks, take_rows
 from .utils._param_validation import Interval, StrOptions, validate_params
 
 __all__ = [
@@ -113,7 +114,7 @@ def _pool_sample(X, candidates, max_rows, random_state):
     With ``random_state=None`` the rows are evenly spaced over the pool: deterministic
     (so a fit stays reproducible without a seed) and spread over all of it.
     """
-    rows = np.arange(num_rows(X)) if candidates is None else np.flatnonzero(candidates)
+    rows = candidate_positions(X, candidates)
     if max_rows is None or rows.shape[0] <= max_rows:
         return rows
     if random_state is None:
@@ -123,11 +124,6 @@ def _pool_sample(X, candidates, max_rows, random_state):
 
 
 _ROWS = [Interval(numbers.Integral, 1, None, closed="left")]
-_RANDOM_STATE = ["random_state"]
-
-
-def _uncertainty(estimator, X_rows, measure):
-    return nonnegative_uncertainty(predict_proba_or_softmax(estimator, X_rows), measure)
 
 
 def cohen_kappa(a, b):
@@ -202,7 +198,7 @@ class StabilizingPredictions(StoppingCriterion):
         "stop_set_size": _ROWS,
         "window": _ROWS,
         "threshold": [Interval(numbers.Real, -1, 1, closed="both")],
-        "random_state": _RANDOM_STATE,
+        "random_state": ["random_state"],
     }
 
     def __init__(self, stop_set_size=1000, window=3, threshold=0.99, random_state=None):
@@ -285,10 +281,8 @@ class MaxUncertainty(StoppingCriterion):
         self._validate_params()
         if candidates is not None and not np.any(candidates):
             return False
-        scores = score_in_chunks(
-            lambda est, X_rows: _uncertainty(est, X_rows, self.measure),
-            estimator, X, candidates,
-        )
+        scores = score_in_chunks(lambda est, X_rows: nonnegative_uncertainty(
+            predict_proba_or_softmax(est, X_rows), self.measure), estimator, X, candidates)
         worst = float(scores.max())
         if worst <= self.threshold:
             return f"max uncertainty ({self.measure}) in the pool {worst:.4f} <= {self.threshold}"
@@ -335,7 +329,7 @@ class OverallUncertainty(StoppingCriterion):
         "threshold": [Interval(numbers.Real, 0, None, closed="left")],
         "measure": [StrOptions(MEASURES)],
         "max_rows": [*_ROWS, None],
-        "random_state": _RANDOM_STATE,
+        "random_state": ["random_state"],
     }
 
     def __init__(self, threshold=0.05, measure="entropy", max_rows=10_000, random_state=None):
@@ -405,7 +399,7 @@ class ConfidenceThreshold(OverallUncertainty):
     _parameter_constraints = {
         "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
         "max_rows": [*_ROWS, None],
-        "random_state": _RANDOM_STATE,
+        "random_state": ["random_state"],
     }
 
     def __init__(self, threshold=0.9, max_rows=10_000, random_state=None):
