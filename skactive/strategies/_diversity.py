@@ -58,6 +58,7 @@ class CoreSet(QueryStrategy):
     A min-distance vector is updated with one distance computation per pick, so a batch
     of ``n`` costs ``O(n_labeled * n_candidates * d)`` once plus ``O(n * n_candidates * d)``.
     The model is not needed, so the strategy also works for a cold start.
+    ``KCenterInit`` and the name ``"kcenter_init"`` are aliases of this strategy.
 
     Parameters
     ----------
@@ -69,7 +70,8 @@ class CoreSet(QueryStrategy):
         measured. ``None``: the input features, or for a fitted ``Pipeline`` estimator
         the output of its preprocessing steps (the input of its final classifier, the
         linear analogue of the paper's last-layer embedding). Without a model (cold
-        start) and with text rows and no ``transform``, rows are drawn at random.
+        start), the preprocessing steps of ``unfitted_estimator`` fitted on the pool
+        without labels; with neither steps nor numeric rows, a ``ValueError``.
     random_state : int, RandomState or None, default=None
         Breaks ties (e.g. the first pick when nothing is labeled). ``None`` uses the
         generator of the calling ``ActiveLearningClassifier``.
@@ -82,6 +84,9 @@ class CoreSet(QueryStrategy):
 
     References
     ----------
+    Gonzalez, T. F. (1985). Clustering to minimize the maximum intercluster distance.
+    Theoretical Computer Science 38.
+
     Sener, O. & Savarese, S. (2018). Active learning for convolutional neural networks:
     a core-set approach. ICLR.
 
