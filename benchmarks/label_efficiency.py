@@ -47,6 +47,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from skactive import ActiveLearningClassifier
+from skactive.model_selection import aulc
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import available_strategies, get_strategy
 
@@ -94,16 +95,6 @@ def plan(n_pool, n_classes, quick=False):
         return 2, 10, 5
     budget = int(min(max(60, 12 * n_classes), 150, n_pool // 2))
     return 2, budget, max(1, budget // 20)
-
-
-def aulc(n_labeled, accuracy):
-    """Area under the learning curve divided by its width: a mean accuracy in [0, 1]."""
-    n_labeled, accuracy = np.asarray(n_labeled, float), np.asarray(accuracy, float)
-    width = n_labeled[-1] - n_labeled[0]
-    if width <= 0:
-        return float(accuracy[-1])
-    area = np.sum((accuracy[1:] + accuracy[:-1]) * np.diff(n_labeled)) / 2.0
-    return float(area / width)
 
 
 def labels_to_reach(n_labeled, accuracy, target):

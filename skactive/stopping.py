@@ -16,10 +16,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 
-from .strategies._density import nonnegative_uncertainty, predict_proba_or_softmax
-from .strategies._uncertainty import MEASURES as _MEASURES
-from .utils._indexing import num_rows, score_in_chunks, take_rows
-from .utils._validation import check_int_param
+from .strategies._common import (
+    MEASURES,
+    candidate_positions,
+    nonnegative_uncertainty,
+    predict_proba_or_softmax,
+    row_max,
+)
+from .utils._indexing import score_in_chunks, take_rows
+from .utils._param_validation import Interval, StrOptions, validate_params
 
 __all__ = [
     "ConfidenceThreshold",
@@ -49,6 +54,12 @@ class StoppingCriterion(BaseEstimator):
     >>> AfterLabels(10).should_stop(None, None, candidates=None, history=[{"n_labeled": 12}])
     True
     """
+
+    _parameter_constraints = {}
+
+    def _validate_params(self):
+        """Check the parameters against ``_parameter_constraints`` (ValueError if not)."""
+        validate_params(self)
 
     def should_stop(self, estimator, X, *, candidates, history):
         """Whether the loop should end now.
@@ -103,7 +114,7 @@ def _pool_sample(X, candidates, max_rows, random_state):
     With ``random_state=None`` the rows are evenly spaced over the pool: deterministic
     (so a fit stays reproducible without a seed) and spread over all of it.
     """
-    rows = np.arange(num_rows(X)) if candidates is None else np.flatnonzero(candidates)
+    rows = candidate_positions(X, candidates)
     if max_rows is None or rows.shape[0] <= max_rows:
         return rows
     if random_state is None:
@@ -112,33 +123,7 @@ def _pool_sample(X, candidates, max_rows, random_state):
     return np.sort(rng.choice(rows, size=max_rows, replace=False))
 
 
-def _check_measure(owner):
-    if owner.measure not in _MEASURES:
-        raise ValueError(
-            f"The 'measure' parameter of {type(owner).__name__} must be one of {_MEASURES}. "
-            f"Got {owner.measure!r} instead."
-        )
-
-
-def _check_real(owner, name, low, high=None):
-    value = getattr(owner, name)
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and value >= low
-    if not ok or (high is not None and value > high) or value != value:
-        upper = "inf)" if high is None else f"{high}]"
-        raise ValueError(
-            f"The {name!r} parameter of {type(owner).__name__} must be a number in the range "
-            f"[{low}, {upper}. Got {value!r} instead."
-        )
-
-
-def _check_rows(owner, name):
-    value = getattr(owner, name)
-    if not (value is None and name == "max_rows"):
-        check_int_param(value, name, type(owner).__name__, low=1)
-
-
-def _uncertainty(estimator, X_rows, measure):
-    return nonnegative_uncertainty(predict_proba_or_softmax(estimator, X_rows), measure)
+_ROWS = [Interval(numbers.Integral, 1, None, closed="left")]
 
 
 def cohen_kappa(a, b):
@@ -209,6 +194,13 @@ class StabilizingPredictions(StoppingCriterion):
     [False, False, True]
     """
 
+    _parameter_constraints = {
+        "stop_set_size": _ROWS,
+        "window": _ROWS,
+        "threshold": [Interval(numbers.Real, -1, 1, closed="both")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, stop_set_size=1000, window=3, threshold=0.99, random_state=None):
         self.stop_set_size = stop_set_size
         self.window = window
@@ -216,10 +208,8 @@ class StabilizingPredictions(StoppingCriterion):
         self.random_state = random_state
 
     def should_stop(self, estimator, X, *, candidates, history):
+        self._validate_params()
         if not hasattr(self, "stop_set_"):
-            _check_rows(self, "stop_set_size")
-            _check_rows(self, "window")
-            _check_real(self, "threshold", -1.0, 1.0)
             self.stop_set_ = _pool_sample(X, candidates, self.stop_set_size, self.random_state)
             self.kappas_ = []
             self._previous = None
@@ -278,19 +268,21 @@ class MaxUncertainty(StoppingCriterion):
     False
     """
 
+    _parameter_constraints = {
+        "threshold": [Interval(numbers.Real, 0, None, closed="left")],
+        "measure": [StrOptions(MEASURES)],
+    }
+
     def __init__(self, threshold=0.1, measure="entropy"):
         self.threshold = threshold
         self.measure = measure
 
     def should_stop(self, estimator, X, *, candidates, history):
-        _check_real(self, "threshold", 0.0)
-        _check_measure(self)
+        self._validate_params()
         if candidates is not None and not np.any(candidates):
             return False
-        scores = score_in_chunks(
-            lambda est, X_rows: _uncertainty(est, X_rows, self.measure),
-            estimator, X, candidates,
-        )
+        scores = score_in_chunks(lambda est, X_rows: nonnegative_uncertainty(
+            predict_proba_or_softmax(est, X_rows), self.measure), estimator, X, candidates)
         worst = float(scores.max())
         if worst <= self.threshold:
             return f"max uncertainty ({self.measure}) in the pool {worst:.4f} <= {self.threshold}"
@@ -309,7 +301,9 @@ class OverallUncertainty(StoppingCriterion):
     threshold : float, default=0.05
         Stop when the mean uncertainty is at most this (units of ``measure``).
     measure : {"entropy", "margin", "least_confident"}, default="entropy"
-        As in :class:`MaxUncertainty`.
+        As in :class:`MaxUncertainty`. ``measure="least_confident"`` with threshold
+        ``t`` is :class:`ConfidenceThreshold` with threshold ``1 - t`` (the two share
+        one implementation; prefer :class:`ConfidenceThreshold` for that case).
     max_rows : int or None, default=10000
         Pool rows averaged over (``None``: all).
     random_state : int, RandomState or None, default=None
@@ -331,21 +325,31 @@ class OverallUncertainty(StoppingCriterion):
     False
     """
 
+    _parameter_constraints = {
+        "threshold": [Interval(numbers.Real, 0, None, closed="left")],
+        "measure": [StrOptions(MEASURES)],
+        "max_rows": [*_ROWS, None],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, threshold=0.05, measure="entropy", max_rows=10_000, random_state=None):
         self.threshold = threshold
         self.measure = measure
         self.max_rows = max_rows
         self.random_state = random_state
 
-    def should_stop(self, estimator, X, *, candidates, history):
-        _check_real(self, "threshold", 0.0)
-        _check_measure(self)
-        _check_rows(self, "max_rows")
+    def _pool_mean(self, estimator, X, candidates, per_row):
+        """Mean of ``per_row(proba)`` over the (subsampled) pool; None for an empty pool."""
         rows = _pool_sample(X, candidates, self.max_rows, self.random_state)
         if rows.shape[0] == 0:
-            return False
-        mean = float(np.mean(_uncertainty(estimator, take_rows(X, rows), self.measure)))
-        if mean <= self.threshold:
+            return None
+        return float(np.mean(per_row(predict_proba_or_softmax(estimator, take_rows(X, rows)))))
+
+    def should_stop(self, estimator, X, *, candidates, history):
+        self._validate_params()
+        mean = self._pool_mean(estimator, X, candidates,
+                               lambda proba: nonnegative_uncertainty(proba, self.measure))
+        if mean is not None and mean <= self.threshold:
             return (
                 f"overall uncertainty ({self.measure}) of the pool {mean:.4f} <= "
                 f"{self.threshold}"
@@ -353,14 +357,16 @@ class OverallUncertainty(StoppingCriterion):
         return False
 
 
-class ConfidenceThreshold(StoppingCriterion):
+class ConfidenceThreshold(OverallUncertainty):
     """Stop when the model's mean confidence on the pool reaches a threshold.
 
     Confidence is ``max_k p(k|x)``, averaged over the pool (subsampled to ``max_rows``
     rows). The mean rather than the minimum: a pool almost always holds a few rows on
     the decision boundary, so the minimum stays near ``1 / n_classes`` and would never
     stop the loop, while the mean tracks how settled the model is on the pool as a
-    whole (a confidence-based criterion in the spirit of Vlachos 2008).
+    whole (a confidence-based criterion in the spirit of Vlachos 2008). It is
+    :class:`OverallUncertainty` with ``measure="least_confident"`` and threshold
+    ``1 - threshold``, stated as a confidence.
 
     Parameters
     ----------
@@ -390,19 +396,20 @@ class ConfidenceThreshold(StoppingCriterion):
     'mean confidence on the pool 0.7500 >= 0.7'
     """
 
+    _parameter_constraints = {
+        "threshold": [Interval(numbers.Real, 0, 1, closed="both")],
+        "max_rows": [*_ROWS, None],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, threshold=0.9, max_rows=10_000, random_state=None):
         self.threshold = threshold
         self.max_rows = max_rows
         self.random_state = random_state
 
     def should_stop(self, estimator, X, *, candidates, history):
-        _check_real(self, "threshold", 0.0, 1.0)
-        _check_rows(self, "max_rows")
-        rows = _pool_sample(X, candidates, self.max_rows, self.random_state)
-        if rows.shape[0] == 0:
-            return False
-        proba = predict_proba_or_softmax(estimator, take_rows(X, rows))
-        mean = float(np.mean(proba.max(axis=1)))
-        if mean >= self.threshold:
+        self._validate_params()
+        mean = self._pool_mean(estimator, X, candidates, row_max)
+        if mean is not None and mean >= self.threshold:
             return f"mean confidence on the pool {mean:.4f} >= {self.threshold}"
         return False

@@ -12,7 +12,7 @@ name                    strategy
 ``"entropy"``           :class:`UncertaintySampling` ``(measure="entropy")``
 ``"typiclust"``         :class:`TypiClust` (no model needed: cold start)
 ``"kmeans_init"``       :class:`KMeansInit` (no model needed: cold start)
-``"kcenter_init"``      :class:`KCenterInit` (no model needed: cold start)
+``"kcenter_init"``      alias of ``"coreset"`` (k-center greedy, no model needed)
 ======================  ====================================================
 
 Committee, density and error-reduction strategies (they need a fitted model):
@@ -21,7 +21,7 @@ Committee, density and error-reduction strategies (they need a fitted model):
 name                            strategy
 ==============================  ===================================================
 ``"query_by_committee"``        :class:`QueryByCommittee` (bagged committee, vote entropy)
-``"vote_entropy"``              :class:`QueryByCommittee` ``(disagreement="vote_entropy")``
+``"vote_entropy"``              alias of ``"query_by_committee"``
 ``"consensus_entropy"``         :class:`QueryByCommittee` ``(disagreement="consensus_entropy")``
 ``"kl_divergence"``             :class:`QueryByCommittee` ``(disagreement="kl_divergence")``
 ``"information_density"``       :class:`DensityWeighted` (margin x cosine density)
@@ -50,10 +50,10 @@ name                    strategy
 ======================  ====================================================
 """
 
-from ._badge import BADGE, Falcun
+from ._badge import BADGE, FALCUN, Falcun
 from ._bandit import StrategyBandit
 from ._base import QueryStrategy, ScoreFunction, top_n
-from ._cold_start import KCenterInit, KMeansInit, TypiClust
+from ._cold_start import KMeansInit, TypiClust
 from ._committee import QueryByCommittee, committee_disagreement
 from ._density import DensityWeighted
 from ._diversity import ClusterMargin, CoreSet, RankedBatch
@@ -61,12 +61,16 @@ from ._error_reduction import ExpectedErrorReduction
 from ._random import RandomSampling
 from ._uncertainty import UncertaintySampling, uncertainty_scores
 
+#: Alias of :class:`CoreSet` (greedy k-center; it was a separate copy of the algorithm).
+KCenterInit = CoreSet
+
 __all__ = [
     "BADGE",
     "ClusterMargin",
     "CoreSet",
     "DensityWeighted",
     "ExpectedErrorReduction",
+    "FALCUN",
     "Falcun",
     "KCenterInit",
     "KMeansInit",
@@ -102,22 +106,23 @@ _REGISTRY = {
     "margin": (UncertaintySampling, {"measure": "margin"}),
     "entropy": (UncertaintySampling, {"measure": "entropy"}),
     "query_by_committee": (QueryByCommittee, {}),
-    "vote_entropy": (QueryByCommittee, {"disagreement": "vote_entropy"}),
     "consensus_entropy": (QueryByCommittee, {"disagreement": "consensus_entropy"}),
     "kl_divergence": (QueryByCommittee, {"disagreement": "kl_divergence"}),
     "information_density": (DensityWeighted, {}),
     "expected_error_reduction": (ExpectedErrorReduction, {}),
     "typiclust": (TypiClust, {}),
     "kmeans_init": (KMeansInit, {}),
-    "kcenter_init": (KCenterInit, {}),
     "coreset": (CoreSet, {}),
     "ranked_batch": (RankedBatch, {}),
     "cluster_margin": (ClusterMargin, {}),
     "badge": (BADGE, {}),
-    "falcun": (Falcun, {}),
+    "falcun": (FALCUN, {}),
     "bandit": (StrategyBandit, {}),
     "auto": (StrategyBandit, _AUTO),
 }
+
+# alias -> the registry name it builds (documented above)
+_ALIASES = {"kcenter_init": "coreset", "vote_entropy": "query_by_committee"}
 
 
 def available_strategies():
@@ -129,7 +134,7 @@ def available_strategies():
     >>> "margin" in available_strategies()
     True
     """
-    return sorted(_REGISTRY)
+    return sorted([*_REGISTRY, *_ALIASES])
 
 
 def get_strategy(strategy, param="query_strategy"):
@@ -154,6 +159,7 @@ def get_strategy(strategy, param="query_strategy"):
     UncertaintySampling(measure='entropy')
     """
     if isinstance(strategy, str):
+        strategy = _ALIASES.get(strategy, strategy)
         if strategy not in _REGISTRY:
             raise ValueError(
                 f"The {param!r} parameter must be one of {available_strategies()}, a "

@@ -1,22 +1,22 @@
 """Gradient- and output-space batch strategies: BADGE and FALCUN."""
 
 import numbers
+import warnings
 
 import numpy as np
 
+from ..utils._param_validation import Interval
 from ._base import QueryStrategy
-from ._diversity import (
+from ._common import (
     argmax_random,
-    candidate_positions,
     dot_row,
-    features,
-    predict_proba,
+    nonnegative_uncertainty,
+    predict_proba_or_softmax,
     rows_at,
     squared_norms,
 )
-from ._uncertainty import uncertainty_scores
 
-__all__ = ["BADGE", "Falcun"]
+__all__ = ["BADGE", "FALCUN", "Falcun"]
 
 
 def _sample_proportional(weights, rng):
@@ -100,20 +100,16 @@ class BADGE(QueryStrategy):
     True
     """
 
+    _parameter_constraints = {"random_state": ["random_state"]}
+
     def __init__(self, random_state=None):
         self.random_state = random_state
 
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               y_labeled=None, random_state=None, n_jobs=None, chunk_rows=None):
-        rng = self._rng(random_state)
-        positions = candidate_positions(X_pool, candidates)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return np.empty(0, dtype=np.intp), np.empty(0)
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
         rows = rows_at(X_pool, positions)
-        residual = predict_proba(estimator, rows)
+        residual = predict_proba_or_softmax(estimator, rows)
         residual[np.arange(residual.shape[0]), residual.argmax(axis=1)] -= 1.0
-        H = features(estimator, rows)
+        H = self._embedding(estimator, X_pool, context)(rows)
         residual_t = np.ascontiguousarray(residual.T)  # class-major: fast row products
         grad_sq = (residual * residual).sum(axis=1) * (squared_norms(H) + 1.0)
 
@@ -138,7 +134,7 @@ class BADGE(QueryStrategy):
         return positions[chosen], scores
 
 
-class Falcun(QueryStrategy):
+class FALCUN(QueryStrategy):
     """FALCUN: uncertain rows that are also diverse in the model's output space.
 
     Following Gilhuber et al. (2024), every candidate has a margin uncertainty
@@ -177,33 +173,28 @@ class Falcun(QueryStrategy):
     --------
     >>> import numpy as np
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from skactive.strategies import Falcun
+    >>> from skactive.strategies import FALCUN
     >>> X = np.array([[-3.0], [0.0], [0.01], [1.0], [3.0]])
     >>> model = LogisticRegression().fit(X[[0, 4]], [0, 1])
     >>> pool = np.array([False, True, True, True, False])
-    >>> indices, scores = Falcun(random_state=0).select(model, X, 2, candidates=pool)
+    >>> indices, scores = FALCUN(random_state=0).select(model, X, 2, candidates=pool)
     >>> 3 in indices  # one of the twins at 0 and 0.01, then a row predicted differently
     True
     """
+
+    _parameter_constraints = {
+        "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, gamma=10, random_state=None):
         self.gamma = gamma
         self.random_state = random_state
 
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               y_labeled=None, random_state=None, n_jobs=None, chunk_rows=None):
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
         gamma = self.gamma
-        if not (isinstance(gamma, numbers.Real) and not isinstance(gamma, bool) and gamma >= 0):
-            raise ValueError(
-                f"The 'gamma' parameter of Falcun must be a number >= 0. Got {gamma!r} instead."
-            )
-        rng = self._rng(random_state)
-        positions = candidate_positions(X_pool, candidates)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        proba = predict_proba(estimator, rows_at(X_pool, positions))
-        uncertainty = 1.0 + uncertainty_scores(proba, "margin")
+        proba = predict_proba_or_softmax(estimator, rows_at(X_pool, positions))
+        uncertainty = nonnegative_uncertainty(proba, "margin")
         diversity = uncertainty.copy()
         proba_t = np.ascontiguousarray(proba.T)
         free = np.ones(proba.shape[0], dtype=bool)
@@ -229,3 +220,16 @@ class Falcun(QueryStrategy):
             chosen[t], scores[t] = i, relevance[i]
             free[i] = False
         return positions[chosen], scores
+
+
+class Falcun(FALCUN):
+    """Deprecated alias of :class:`FALCUN` (class names spell acronyms in capitals).
+
+    .. deprecated:: 0.2
+        Use :class:`FALCUN`; ``Falcun`` will be removed in a future release.
+    """
+
+    def __init__(self, gamma=10, random_state=None):
+        warnings.warn("Falcun is deprecated; use FALCUN (the same strategy).",
+                      FutureWarning, stacklevel=2)
+        super().__init__(gamma=gamma, random_state=random_state)

@@ -1,9 +1,12 @@
 """Active learning by learning: a bandit that picks, each round, which strategy to follow."""
 
+import numbers
+
 import numpy as np
 from sklearn.base import clone
 
 from ..utils._indexing import num_rows, take_rows
+from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
 from ._random import RandomSampling
 
@@ -54,9 +57,8 @@ def _fill(picks, slots):
 class _FitState:
     """Bandit state for one ``fit`` of the calling classifier."""
 
-    def __init__(self, arms, X_pool, rng, probe):
+    def __init__(self, arms, rng, probe):
         self.arms = arms
-        self.key = (id(X_pool), num_rows(X_pool))
         self.rng = rng
         self.log_weights = np.zeros(len(arms))
         self.probe = probe
@@ -104,10 +106,9 @@ class StrategyBandit(QueryStrategy):
     exploration=0.1)``. The defaults here are Hsu & Lin's ALBL.
 
     The bandit keeps its state (weights, queried rows) between the rounds of one
-    ``fit`` on private attributes, since the classifier passes the same instance every
-    round. It detects a new ``fit`` (and restarts from uniform weights) when the pool
-    object or its size changes, when fewer rows are labeled than at the previous call,
-    or when a row it returned is offered as a candidate again. Called without
+    ``fit`` in attributes ending with ``_``, created at the first :meth:`select`. A new
+    ``fit`` starts from uniform weights because it works on a fresh clone of the
+    strategy (``clone(bandit)`` holds no state). Called without
     ``candidates`` (as by ``ActiveLearningClassifier.query``), it follows the arm it
     currently trusts most and learns nothing. Every arm is run every round, so a
     round costs the sum of the arms' query times.
@@ -143,6 +144,9 @@ class StrategyBandit(QueryStrategy):
         queried row, best first (the arm's name in ``strategies``, or its class name).
     arm_counts_ : ndarray of shape (n_arms,)
         Rows supplied by each arm in the current fit.
+    state_ : object
+        The arms (fresh clones), their log-weights (``state_.log_weights``), the
+        generator and the last round's action awaiting its reward.
 
     References
     ----------
@@ -178,6 +182,16 @@ class StrategyBandit(QueryStrategy):
     1.0
     """
 
+    _parameter_constraints = {
+        "strategies": [list, tuple],
+        "reward": [StrOptions(REWARDS)],
+        "exploration": [Interval(numbers.Real, 0, 1, closed="right")],
+        "learning_rate": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "discount": [Interval(numbers.Real, 0, 1, closed="right")],
+        "split_batch": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self,
         strategies=("margin", "entropy", "random", "typiclust"),
@@ -198,7 +212,8 @@ class StrategyBandit(QueryStrategy):
         self.random_state = random_state
 
     # ------------------------------------------------------------------ helpers
-    def _check_params(self):
+    def _validate_params(self):
+        super()._validate_params()
         from . import get_strategy  # the registry imports this module
 
         if isinstance(self.strategies, str) or len(self.strategies) == 0:
@@ -206,25 +221,12 @@ class StrategyBandit(QueryStrategy):
                 "The 'strategies' parameter of StrategyBandit must be a non-empty sequence "
                 f"of strategy names or instances. Got {self.strategies!r} instead."
             )
-        if self.reward not in REWARDS:
-            raise ValueError(
-                f"The 'reward' parameter of StrategyBandit must be one of {REWARDS}. "
-                f"Got {self.reward!r} instead."
-            )
-        for name, value, low in (("exploration", self.exploration, 0.0),
-                                 ("discount", self.discount, 0.0)):
-            if not (isinstance(value, (int, float)) and low < value <= 1):
-                raise ValueError(
-                    f"The {name!r} parameter of StrategyBandit must be a float in (0, 1]. "
-                    f"Got {value!r} instead."
-                )
-        if self.learning_rate is not None and not (
-            isinstance(self.learning_rate, (int, float)) and self.learning_rate > 0
-        ):
-            raise ValueError(
-                "The 'learning_rate' parameter of StrategyBandit must be a positive float "
-                f"or None. Got {self.learning_rate!r} instead."
-            )
+        for s in self.strategies:
+            get_strategy(s, param="strategies")
+
+    def _fresh_arms(self):
+        from . import get_strategy
+
         arms = []
         for s in self.strategies:
             arm = get_strategy(s, param="strategies")
@@ -240,13 +242,6 @@ class StrategyBandit(QueryStrategy):
         k = log_weights.shape[0]
         w = np.exp(log_weights - log_weights.max())
         return (1.0 - self.exploration) * w / w.sum() + self.exploration / k
-
-    def _is_new_fit(self, state, X_pool, candidates, n_labeled):
-        if state is None or state.key != (id(X_pool), num_rows(X_pool)):
-            return True
-        if n_labeled < state.n_labeled:
-            return True
-        return state.pending is not None and bool(candidates[state.pending["rows"]].any())
 
     # ------------------------------------------------------------------ rewards
     def _reward(self, state, estimator, X_pool, y_labeled):
@@ -291,60 +286,55 @@ class StrategyBandit(QueryStrategy):
         state.log_weights = self.discount * state.log_weights + rate * estimate
 
     # ------------------------------------------------------------------ selection
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               y_labeled=None, random_state=None, n_jobs=None, chunk_rows=None):
-        arms_fresh = self._check_params()
-        rng_given = self._rng(random_state)
-        if candidates is None:
-            return self._select_stateless(arms_fresh, estimator, X_pool, n, rng_given,
-                                          n_jobs, chunk_rows)
-        n_labeled = 0 if y_labeled is None else len(y_labeled)
-        state = getattr(self, "_state", None)
-        if self._is_new_fit(state, X_pool, candidates, n_labeled):
-            probe = rng_given.choice(
-                num_rows(X_pool), size=min(_N_PROBE, num_rows(X_pool)), replace=False
-            )
-            state = self._state = _FitState(arms_fresh, X_pool, rng_given, np.sort(probe))
-            self.arm_history_ = []
-            self.arm_counts_ = np.zeros(len(arms_fresh), dtype=np.intp)
-            if self.reward == "model_change":
-                state.probe_pred = estimator.predict(take_rows(X_pool, state.probe))
-        elif state.pending is not None:
-            reward = self._reward(state, estimator, X_pool, y_labeled)
-            if reward is not None:
-                self._update(state, reward)
-        rng = state.rng
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        if context.candidates is None:
+            return self._select_stateless(estimator, X_pool, n, rng, context)
+        state = self._round_state(estimator, X_pool, rng, context)
         proba = self._probabilities(state.log_weights)
         self.arm_probabilities_ = proba
-
         picks = []
         for arm in state.arms:
-            indices, scores = arm.select(
-                estimator, X_pool, n, candidates=candidates, X_labeled=X_labeled,
-                y_labeled=y_labeled, random_state=rng, n_jobs=n_jobs, chunk_rows=chunk_rows,
-            )
+            indices, scores = arm.select(estimator, X_pool, n, random_state=state.rng,
+                                         **context.kwargs())
             picks.append((np.asarray(indices, dtype=np.intp), np.asarray(scores, float)))
-        n = min(int(n), int(np.count_nonzero(candidates)))
         if self.split_batch:
-            slots = rng.choice(len(state.arms), size=n, p=proba)
+            slots = state.rng.choice(len(state.arms), size=n, p=proba)
         else:
-            slots = np.full(n, rng.choice(len(state.arms), p=proba))
+            slots = np.full(n, state.rng.choice(len(state.arms), p=proba))
         rows, scores, source = _fill(picks, slots)
-        advice = self._advice(state.arms, picks, rows, int(np.count_nonzero(candidates)))
+        n_candidates = positions.shape[0]
+        advice = self._advice(state.arms, picks, rows, n_candidates)
         inclusion = proba @ advice
         state.pending = {
             "rows": rows,
             "advice": advice,
             "inclusion": inclusion,
             # Importance weight relative to uniform sampling (weight 1).
-            "weights": (rows.shape[0] / max(int(np.count_nonzero(candidates)), 1)) / inclusion,
+            "weights": (rows.shape[0] / max(n_candidates, 1)) / inclusion,
         }
         if self.reward == "surprise":
             state.pending["predictions"] = _predictions(estimator, take_rows(X_pool, rows))
-        state.n_labeled = n_labeled
+        state.n_labeled = 0 if context.y_labeled is None else len(context.y_labeled)
         self.arm_history_.append([self._arm_name(k) for k in source])
         np.add.at(self.arm_counts_, source, 1)
         return rows, scores
+
+    def _round_state(self, estimator, X_pool, rng, context):
+        """The state of this fit: created at the first call, rewarded at the next ones."""
+        state = getattr(self, "state_", None)
+        if state is None:
+            n_rows = num_rows(X_pool)
+            probe = np.sort(rng.choice(n_rows, size=min(_N_PROBE, n_rows), replace=False))
+            state = self.state_ = _FitState(self._fresh_arms(), rng, probe)
+            self.arm_history_ = []
+            self.arm_counts_ = np.zeros(len(state.arms), dtype=np.intp)
+            if self.reward == "model_change":
+                state.probe_pred = estimator.predict(take_rows(X_pool, state.probe))
+        elif state.pending is not None:
+            reward = self._reward(state, estimator, X_pool, context.y_labeled)
+            if reward is not None:
+                self._update(state, reward)
+        return state
 
     @staticmethod
     def _advice(arms, picks, rows, n_candidates):
@@ -358,12 +348,12 @@ class StrategyBandit(QueryStrategy):
                 advice[k] = np.isin(rows, idx)
         return advice
 
-    def _select_stateless(self, arms, estimator, X_pool, n, rng, n_jobs, chunk_rows):
-        state = getattr(self, "_state", None)
-        if state is not None and len(state.arms) == len(arms):
+    def _select_stateless(self, estimator, X_pool, n, rng, context):
+        state = getattr(self, "state_", None)
+        if state is not None:
             arms, log_weights = state.arms, state.log_weights
         else:
+            arms = self._fresh_arms()
             log_weights = np.zeros(len(arms))
         arm = arms[int(np.argmax(log_weights))]
-        return arm.select(estimator, X_pool, n, random_state=rng, n_jobs=n_jobs,
-                          chunk_rows=chunk_rows)
+        return arm.select(estimator, X_pool, n, random_state=rng, **context.kwargs())

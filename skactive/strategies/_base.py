@@ -1,12 +1,20 @@
 """The query-strategy base class and the shared top-n selection."""
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 
-from ..utils._indexing import score_in_chunks
+from ..utils._indexing import num_rows, score_in_chunks
+from ..utils._param_validation import validate_params
+from ._common import (
+    as_numeric,
+    candidate_positions,
+    empty_selection,
+    features,
+    transformer_steps,
+)
 
-__all__ = ["QueryStrategy", "ScoreFunction", "top_n"]
+__all__ = ["QueryStrategy", "ScoreFunction", "SelectContext", "top_n"]
 
 
 def top_n(scores, n, random_state):
@@ -43,13 +51,24 @@ def top_n(scores, n, random_state):
 class QueryStrategy(BaseEstimator):
     """Base class for query strategies.
 
-    A strategy decides which rows of a pool to send to the oracle. Most strategies only
-    implement :meth:`score`, one number per row where higher means more informative;
-    the base class then picks the ``n`` best rows. Strategies that choose a batch
-    jointly (diversity, committees) override :meth:`select` instead.
+    A strategy decides which rows of a pool to send to the oracle. :meth:`select` does
+    the shared steps (parameter validation, the random generator, candidate positions,
+    chunked scoring, the top-n choice) and calls one hook a strategy writes:
+
+    - :meth:`score`, one number per row where higher means more informative; the base
+      class scores the candidates in chunks and picks the ``n`` best. Strategies that
+      need per-call preparation (fit a committee, average the pool) override
+      :meth:`_scorer` instead.
+    - :meth:`_select_batch`, for strategies that choose a batch jointly (diversity,
+      clustering): it receives the candidate positions and ``n >= 1`` already clamped.
+
+    Parameters are declared in ``_parameter_constraints`` and checked by
+    :meth:`_validate_params` (see ``skactive.utils._param_validation``).
 
     Like any scikit-learn estimator, ``__init__`` only stores parameters, so strategies
     can be cloned and tuned with ``GridSearchCV`` (``query_strategy__measure``...).
+    State kept between the rounds of one ``fit`` lives in attributes ending with ``_``,
+    created on the first :meth:`select`; the classifier starts every ``fit`` from a clone.
 
     Attributes
     ----------
@@ -72,6 +91,7 @@ class QueryStrategy(BaseEstimator):
     """
 
     requires_model = True
+    _parameter_constraints = {}
 
     def score(self, estimator, X_pool):
         """Informativeness of each row of ``X_pool`` (higher = ask first).
@@ -91,7 +111,7 @@ class QueryStrategy(BaseEstimator):
         """
         raise NotImplementedError(
             f"{type(self).__name__} must implement score(estimator, X_pool) or override "
-            "select(estimator, X_pool, n, ...)."
+            "_select_batch(estimator, X_pool, positions, n, rng, context)."
         )
 
     def select(
@@ -106,13 +126,14 @@ class QueryStrategy(BaseEstimator):
         random_state=None,
         n_jobs=None,
         chunk_rows=None,
+        unfitted_estimator=None,
     ):
         """Choose up to ``n`` rows of ``X_pool`` to query, best first.
 
         Parameters
         ----------
         estimator : fitted classifier or None
-            The current model.
+            The current model (None before one exists: cold start).
         X_pool : {array-like, sparse matrix, DataFrame, list of str}
             All rows the loop knows about; only rows allowed by ``candidates`` may be
             returned.
@@ -131,6 +152,10 @@ class QueryStrategy(BaseEstimator):
             Chunks of the pool scored in parallel through joblib.
         chunk_rows : int, default=None
             Rows scored per chunk (default: about 128 MiB of ``X_pool``, at most 2**18 rows).
+        unfitted_estimator : estimator, default=None
+            An unfitted clone of the user's estimator. Strategies that measure distances
+            use its transformer steps (fitted on ``X_pool`` without labels, once per
+            ``fit``) while no model exists; ignored when ``estimator`` is given.
 
         Returns
         -------
@@ -139,17 +164,82 @@ class QueryStrategy(BaseEstimator):
         scores : ndarray of float of the same shape
             The score of each chosen row.
         """
+        self._validate_params()
         rng = self._rng(random_state)
+        context = SelectContext(candidates, X_labeled, y_labeled, n_jobs, chunk_rows,
+                                unfitted_estimator)
+        if type(self)._select_batch is not QueryStrategy._select_batch:
+            positions = candidate_positions(X_pool, candidates)
+            n = min(int(n), positions.shape[0])
+            if n <= 0:
+                return empty_selection()
+            return self._select_batch(estimator, X_pool, positions, n, rng, context)
+        score, scored = self._scorer(estimator, X_pool, rng, context)
         scores = score_in_chunks(
-            self.score, estimator, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs
+            score, scored, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs
         )
         n_candidates = scores.shape[0] if candidates is None else int(np.count_nonzero(candidates))
         chosen = top_n(scores, min(n, n_candidates), rng)
         return chosen, scores[chosen]
 
+    def _scorer(self, estimator, X_pool, rng, context):
+        """``(score, scored)``: ``score(scored, X_rows)`` is applied to chunks of the pool."""
+        return self.score, estimator
+
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        """Choose ``n`` (>= 1) of the candidate ``positions`` jointly.
+
+        Returns positions into ``X_pool``, best first, and their scores.
+        """
+        raise NotImplementedError  # pragma: no cover - select() only calls overrides
+
+    def _validate_params(self):
+        """Check the parameters against ``_parameter_constraints`` (ValueError if not)."""
+        validate_params(self)
+
     def _rng(self, random_state):
         own = getattr(self, "random_state", None)
         return check_random_state(own if own is not None else random_state)
+
+    def _embedding(self, estimator, X_pool, context):
+        """``embed(X_rows) -> features`` in the space distances are measured in.
+
+        With a model, its transformer steps; before one exists, the transformer steps of
+        ``context.unfitted_estimator`` fitted once on ``X_pool`` without labels and kept
+        in ``cold_start_transformer_`` (a fresh clone of the strategy resets it).
+        """
+        owner = type(self).__name__
+        if estimator is not None or transformer_steps(context.unfitted_estimator) is None:
+            return lambda X_rows: features(estimator, X_rows, owner=owner)
+        fitted = getattr(self, "cold_start_transformer_", None)
+        if fitted is None or getattr(self, "_cold_start_rows", None) != num_rows(X_pool):
+            fitted = transformer_steps(clone(context.unfitted_estimator)).fit(X_pool)
+            self.cold_start_transformer_ = fitted
+            self._cold_start_rows = num_rows(X_pool)
+        return lambda X_rows: as_numeric(fitted.transform(X_rows), owner)
+
+
+class SelectContext:
+    """What ``select`` received besides the model, the pool, ``n`` and the generator."""
+
+    def __init__(self, candidates, X_labeled, y_labeled, n_jobs, chunk_rows,
+                 unfitted_estimator):
+        self.candidates = candidates
+        self.X_labeled = X_labeled
+        self.y_labeled = y_labeled
+        self.n_jobs = n_jobs
+        self.chunk_rows = chunk_rows
+        self.unfitted_estimator = unfitted_estimator
+
+    @property
+    def n_labeled(self):
+        return 0 if self.X_labeled is None else num_rows(self.X_labeled)
+
+    def kwargs(self):
+        """The keyword arguments of ``select`` (to pass to another strategy)."""
+        return {"candidates": self.candidates, "X_labeled": self.X_labeled,
+                "y_labeled": self.y_labeled, "n_jobs": self.n_jobs,
+                "chunk_rows": self.chunk_rows, "unfitted_estimator": self.unfitted_estimator}
 
 
 class ScoreFunction(QueryStrategy):
@@ -176,6 +266,12 @@ class ScoreFunction(QueryStrategy):
     >>> first_feature.select(None, np.array([[3.0], [1.0], [2.0]]), 1)
     (array([0]), array([3.]))
     """
+
+    _parameter_constraints = {
+        "func": [callable],
+        "requires_model": ["boolean"],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, func, *, requires_model=True, random_state=None):
         self.func = func

@@ -1,4 +1,4 @@
-"""Model-free strategies for the cold start: TypiClust, k-means and k-center initialisation.
+"""Model-free strategies for the cold start: TypiClust and k-means initialisation.
 
 They look only at the feature space, so they can pick the first rows to label before any
 model exists (``ActiveLearningClassifier(cold_start_strategy=...)``), and they also work as
@@ -6,24 +6,19 @@ ordinary ``query_strategy`` choices for very small budgets, where representative
 uncertain ones (Hacohen et al. 2022).
 """
 
+import numbers
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.cluster import MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import (
-    pairwise_distances,
-    pairwise_distances_argmin_min,
-    pairwise_distances_chunked,
-)
-from sklearn.utils import check_array
+from sklearn.metrics import pairwise_distances, pairwise_distances_chunked
 
 from ..utils._indexing import num_rows, take_rows
-from ..utils._validation import is_text
+from ..utils._param_validation import Interval
 from ._base import QueryStrategy
 
-__all__ = ["KCenterInit", "KMeansInit", "TypiClust"]
+__all__ = ["KMeansInit", "TypiClust"]
 
 # Pools with more candidate rows are subsampled to this many before clustering: k-means
 # and the within-cluster neighbour search then cost O(1) in the pool size.
@@ -34,28 +29,10 @@ MAX_CLUSTERS = 500
 MAX_TYPICALITY_ROWS = 5_000
 
 
-def _as_matrix(X, name):
-    """A float ndarray or CSR matrix of the rows ``X`` (any accepted container)."""
-    if is_text(X):
-        raise ValueError(
-            f"{name} needs numeric features; got raw text. Vectorize the documents first "
-            "(e.g. TfidfVectorizer) or use query_strategy='random' for the cold start."
-        )
-    return check_array(X, accept_sparse="csr", dtype=np.float64)
-
-
-def _candidate_positions(X_pool, candidates):
-    return np.arange(num_rows(X_pool)) if candidates is None else np.flatnonzero(candidates)
-
-
 def _subsample(positions, rng, limit=MAX_CLUSTER_ROWS):
     if positions.shape[0] <= limit:
         return positions
     return np.sort(rng.choice(positions, size=limit, replace=False))
-
-
-def _n_labeled(X_labeled):
-    return 0 if X_labeled is None else num_rows(X_labeled)
 
 
 def _cluster(Z, n_clusters, rng):
@@ -72,12 +49,28 @@ def _cluster(Z, n_clusters, rng):
         return km.fit(Z)
 
 
-def _coverage(km, X_labeled, n_clusters):
+def _coverage(km, embed, X_labeled, n_clusters):
     """How many labeled rows fall in each cluster."""
     if X_labeled is None or num_rows(X_labeled) == 0:
         return np.zeros(n_clusters, dtype=np.intp)
-    assigned = km.predict(_as_matrix(X_labeled, "X_labeled"))
+    assigned = km.predict(embed(X_labeled))
     return np.bincount(assigned, minlength=n_clusters)
+
+
+def _clustered_pool(strategy, estimator, X_pool, positions, n, rng, context, n_clusters):
+    """Subsample the candidates, embed and cluster them, count labeled rows per cluster.
+
+    ``n_clusters=None`` uses ``n_labeled + n`` clusters (at most 500). Returns the
+    (subsampled) positions, ``n``, their features, the fitted k-means and the coverage.
+    """
+    positions = _subsample(positions, rng)
+    n = min(n, positions.shape[0])
+    embed = strategy._embedding(estimator, X_pool, context)
+    Z = embed(take_rows(X_pool, positions))
+    k = n_clusters or min(context.n_labeled + n, MAX_CLUSTERS)
+    k = max(1, min(int(k), positions.shape[0]))
+    km = _cluster(Z, k, rng)
+    return positions, n, Z, km, _coverage(km, embed, context.X_labeled, k)
 
 
 def _pick_uncovered(labels, coverage, n, representative):
@@ -182,24 +175,20 @@ class TypiClust(QueryStrategy):
     """
 
     requires_model = False
+    _parameter_constraints = {
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, n_clusters=None, k_neighbors=20, random_state=None):
         self.n_clusters = n_clusters
         self.k_neighbors = k_neighbors
         self.random_state = random_state
 
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               random_state=None, **kwargs):
-        rng = self._rng(random_state)
-        positions = _subsample(_candidate_positions(X_pool, candidates), rng)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        Z = _as_matrix(take_rows(X_pool, positions), type(self).__name__)
-        k = self.n_clusters or min(_n_labeled(X_labeled) + n, MAX_CLUSTERS)
-        k = max(1, min(int(k), positions.shape[0]))
-        km = _cluster(Z, k, rng)
-        coverage = _coverage(km, X_labeled, k)
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        positions, n, Z, km, coverage = _clustered_pool(
+            self, estimator, X_pool, positions, n, rng, context, self.n_clusters)
 
         def most_typical(members):
             sample = _subsample(members, rng, MAX_TYPICALITY_ROWS)
@@ -207,8 +196,7 @@ class TypiClust(QueryStrategy):
             order = np.lexsort((rng.random_sample(sample.shape[0]), -typ))
             return [(positions[sample[i]], typ[i]) for i in order]
 
-        chosen, scores = _pick_uncovered(km.labels_, coverage, n, most_typical)
-        return chosen, scores
+        return _pick_uncovered(km.labels_, coverage, n, most_typical)
 
 
 class KMeansInit(QueryStrategy):
@@ -243,21 +231,14 @@ class KMeansInit(QueryStrategy):
     """
 
     requires_model = False
+    _parameter_constraints = {"random_state": ["random_state"]}
 
     def __init__(self, random_state=None):
         self.random_state = random_state
 
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               random_state=None, **kwargs):
-        rng = self._rng(random_state)
-        positions = _subsample(_candidate_positions(X_pool, candidates), rng)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        Z = _as_matrix(take_rows(X_pool, positions), type(self).__name__)
-        k = max(1, min(_n_labeled(X_labeled) + n, MAX_CLUSTERS, positions.shape[0]))
-        km = _cluster(Z, k, rng)
-        coverage = _coverage(km, X_labeled, k)
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        positions, n, Z, km, coverage = _clustered_pool(
+            self, estimator, X_pool, positions, n, rng, context, None)
 
         def closest_to_centre(members):
             centre = km.cluster_centers_[km.labels_[members[0]]][None, :]
@@ -267,71 +248,3 @@ class KMeansInit(QueryStrategy):
             return [(positions[members[i]], -dist[i]) for i in order]
 
         return _pick_uncovered(km.labels_, coverage, n, closest_to_centre)
-
-
-class KCenterInit(QueryStrategy):
-    """Greedy k-center: repeatedly query the row farthest from every labeled or chosen row.
-
-    Starts from the labeled rows when there are any, else from a random candidate (whose
-    score is ``inf``). Each pick is the candidate whose Euclidean distance to the nearest
-    labeled or already picked row is largest; the score is that distance. It spreads the
-    queries over the whole feature space, outliers included.
-
-    Parameters
-    ----------
-    random_state : int, RandomState or None, default=None
-        Picks the first row when nothing is labeled. ``None`` uses the generator of the
-        calling ``ActiveLearningClassifier``.
-
-    References
-    ----------
-    Gonzalez, T. F. (1985). Clustering to minimize the maximum intercluster distance.
-    Theoretical Computer Science 38.
-
-    Sener, O. & Savarese, S. (2018). Active learning for convolutional neural networks:
-    a core-set approach. ICLR.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skactive.strategies import KCenterInit
-    >>> X = np.array([[0.0], [1.0], [2.0], [9.0]])
-    >>> indices, scores = KCenterInit().select(None, X, 1, X_labeled=np.array([[0.5]]))
-    >>> indices.tolist(), scores.tolist()
-    ([3], [8.5])
-    """
-
-    requires_model = False
-
-    def __init__(self, random_state=None):
-        self.random_state = random_state
-
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               random_state=None, **kwargs):
-        rng = self._rng(random_state)
-        positions = _candidate_positions(X_pool, candidates)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return np.empty(0, dtype=np.intp), np.empty(0)
-        Z = _as_matrix(take_rows(X_pool, positions), type(self).__name__)
-        chosen, scores = [], []
-        if _n_labeled(X_labeled) > 0:
-            L = _as_matrix(X_labeled, "X_labeled")
-            if sp.issparse(Z) != sp.issparse(L):
-                L = sp.csr_matrix(L) if sp.issparse(Z) else L.toarray()
-            _, nearest = pairwise_distances_argmin_min(Z, L)
-        else:
-            first = int(rng.randint(positions.shape[0]))
-            chosen.append(first)
-            scores.append(np.inf)
-            nearest = pairwise_distances(Z, Z[first : first + 1]).ravel()
-        nearest = np.asarray(nearest, dtype=np.float64)
-        nearest[chosen] = -np.inf  # a picked row is never picked again, duplicates or not
-        while len(chosen) < n:
-            best = np.flatnonzero(nearest == nearest.max())
-            pick = int(best[rng.randint(best.shape[0])]) if best.shape[0] > 1 else int(best[0])
-            chosen.append(pick)
-            scores.append(float(nearest[pick]))
-            nearest = np.minimum(nearest, pairwise_distances(Z, Z[pick : pick + 1]).ravel())
-            nearest[pick] = -np.inf
-        return positions[np.asarray(chosen, dtype=np.intp)], np.asarray(scores)

@@ -1,6 +1,8 @@
 """Query by committee: ask where a committee of classifiers disagrees most."""
 
 
+import numbers
+
 import numpy as np
 from joblib import Parallel, delayed
 from scipy.special import xlogy
@@ -8,9 +10,9 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._indexing import num_rows, score_in_chunks, take_rows
-from ..utils._validation import check_int_param
-from ._base import QueryStrategy, top_n
+from ..utils._indexing import num_rows, take_rows
+from ..utils._param_validation import HasMethods, Interval, StrOptions
+from ._base import QueryStrategy
 
 __all__ = ["QueryByCommittee", "committee_disagreement"]
 
@@ -210,6 +212,14 @@ class QueryByCommittee(QueryStrategy):
     (3, True)
     """
 
+    _parameter_constraints = {
+        "estimators": [list, tuple, None],
+        "n_members": [Interval(numbers.Integral, 2, None, closed="left")],
+        "disagreement": [StrOptions(DISAGREEMENTS)],
+        "random_state": ["random_state"],
+        "n_jobs": [Interval(numbers.Integral, None, None, closed="neither"), None],
+    }
+
     def __init__(
         self,
         estimators=None,
@@ -224,17 +234,16 @@ class QueryByCommittee(QueryStrategy):
         self.random_state = random_state
         self.n_jobs = n_jobs
 
-    def _check_params(self):
-        name = type(self).__name__
-        if self.disagreement not in DISAGREEMENTS:
+    def _validate_params(self):
+        super()._validate_params()
+        members = HasMethods(["fit", "predict"])
+        if self.estimators is not None and (
+            len(self.estimators) == 0 or not all(members.is_satisfied_by(e)
+                                                 for e in self.estimators)):
             raise ValueError(
-                f"The 'disagreement' parameter of {name} must be one of {DISAGREEMENTS}. "
-                f"Got {self.disagreement!r} instead."
+                f"The 'estimators' parameter of {type(self).__name__} must be None or a "
+                f"non-empty list of classifiers. Got {self.estimators!r} instead."
             )
-        if self.estimators is None:
-            check_int_param(self.n_members, "n_members", name, low=2)
-        elif len(self.estimators) == 0:
-            raise ValueError(f"The 'estimators' parameter of {name} must be None or non-empty.")
 
     def fit_committee(self, estimator, X_labeled, y_labeled, *, random_state=None, n_jobs=None):
         """Fit the committee on the labeled rows.
@@ -254,7 +263,7 @@ class QueryByCommittee(QueryStrategy):
         -------
         committee : list of fitted classifiers
         """
-        self._check_params()
+        self._validate_params()
         rng = self._rng(random_state)
         n_jobs = self.n_jobs if self.n_jobs is not None else n_jobs
         if self.estimators is not None:
@@ -290,31 +299,14 @@ class QueryByCommittee(QueryStrategy):
             committee[i] = member
         return committee
 
-    def select(
-        self,
-        estimator,
-        X_pool,
-        n,
-        *,
-        candidates=None,
-        X_labeled=None,
-        y_labeled=None,
-        random_state=None,
-        n_jobs=None,
-        chunk_rows=None,
-    ):
-        rng = self._rng(random_state)
+    def _scorer(self, estimator, X_pool, rng, context):
         committee = self.fit_committee(
-            estimator, X_labeled, y_labeled, random_state=rng, n_jobs=n_jobs
+            estimator, context.X_labeled, context.y_labeled, random_state=rng,
+            n_jobs=context.n_jobs,
         )
         classes = np.unique(np.concatenate([np.asarray(m.classes_) for m in committee]))
 
         def score(members, X_rows):
             return committee_disagreement(members, X_rows, self.disagreement, classes)
 
-        scores = score_in_chunks(
-            score, committee, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs
-        )
-        n_candidates = scores.shape[0] if candidates is None else int(np.count_nonzero(candidates))
-        chosen = top_n(scores, min(n, n_candidates), rng)
-        return chosen, scores[chosen]
+        return score, committee

@@ -3,70 +3,34 @@
 import numbers
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.special import softmax
 from sklearn.metrics import pairwise_distances
 
-from ..utils._indexing import (
-    default_chunk_rows,
-    iter_chunks,
-    num_rows,
-    score_in_chunks,
-    take_rows,
+from ..utils._indexing import default_chunk_rows, iter_chunks, take_rows
+from ..utils._param_validation import Interval, StrOptions
+from ._base import QueryStrategy
+from ._common import (
+    MEASURES,
+    candidate_positions,
+    features,
+    nonnegative_uncertainty,
+    predict_proba_or_softmax,
+    squared_norms,
 )
-from ..utils._validation import check_int_param, is_text
-from ._base import QueryStrategy, top_n
-from ._uncertainty import MEASURES, uncertainty_scores
 
-__all__ = ["DensityWeighted", "predict_proba_or_softmax"]
+__all__ = ["DensityWeighted"]
 
 METRICS = ("cosine", "euclidean")
 
 
-def predict_proba_or_softmax(estimator, X):
-    """``predict_proba``, or the softmax of ``decision_function`` when there is none.
-
-    A binary ``decision_function`` ``f`` becomes ``[1 - sigmoid(f), sigmoid(f)]``.
-    """
-    if hasattr(estimator, "predict_proba"):
-        return np.asarray(estimator.predict_proba(X), dtype=np.float64)
-    decision = np.asarray(estimator.decision_function(X), dtype=np.float64)
-    if decision.ndim == 1:
-        decision = np.column_stack([np.zeros_like(decision), decision])
-    return softmax(decision, axis=1)
-
-
-def nonnegative_uncertainty(proba, measure):
-    """Uncertainty in ``[0, inf)``: ``1 - (p1 - p2)``, ``1 - max p`` or the entropy."""
-    scores = uncertainty_scores(proba, measure)
-    # uncertainty_scores gives minus the margin; 1 + that is 1 - (p1 - p2), in [0, 1].
-    return 1.0 + scores if measure == "margin" else scores
-
-
-def _features(estimator, X):
-    """Numeric rows for the similarity: ``X`` itself, or a text pipeline's features."""
-    if is_text(X):
-        if not hasattr(estimator, "steps"):
-            raise ValueError(
-                "DensityWeighted needs numeric X to measure similarity; for raw text use a "
-                "Pipeline whose steps before the classifier vectorize it."
-            )
-        return estimator[:-1].transform(X)
-    if sp.issparse(X):
-        return X.tocsr()
-    return np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X, dtype=np.float64)
-
-
 def _row_norms(F):
-    sq = F.multiply(F).sum(axis=1).A1 if sp.issparse(F) else np.einsum("ij,ij->i", F, F)
-    return np.sqrt(sq)
+    return np.sqrt(squared_norms(F))
 
 
-def _mean_unit_vector(estimator, X_pool, rows, chunk_rows):
+def _mean_unit_vector(embed, X_pool, rows, chunk_rows):
     """Mean of the pool's rows scaled to unit length, read chunk by chunk."""
     total = None
     for start, stop in iter_chunks(rows.shape[0], chunk_rows):
-        F = _features(estimator, take_rows(X_pool, rows[start:stop]))
+        F = embed(take_rows(X_pool, rows[start:stop]))
         norms = _row_norms(F)
         weights = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
         part = np.asarray(F.T @ weights).ravel()
@@ -154,6 +118,14 @@ class DensityWeighted(QueryStrategy):
     False
     """
 
+    _parameter_constraints = {
+        "measure": [StrOptions(MEASURES)],
+        "beta": [Interval(numbers.Real, 0, None, closed="left")],
+        "n_landmarks": [Interval(numbers.Integral, 1, None, closed="left")],
+        "metric": [StrOptions(METRICS)],
+        "random_state": ["random_state"],
+    }
+
     def __init__(
         self, measure="margin", beta=1.0, n_landmarks=500, metric="cosine", random_state=None
     ):
@@ -163,26 +135,6 @@ class DensityWeighted(QueryStrategy):
         self.metric = metric
         self.random_state = random_state
 
-    def _check_params(self):
-        name = type(self).__name__
-        if self.measure not in MEASURES:
-            raise ValueError(
-                f"The 'measure' parameter of {name} must be one of {MEASURES}. "
-                f"Got {self.measure!r} instead."
-            )
-        if self.metric not in METRICS:
-            raise ValueError(
-                f"The 'metric' parameter of {name} must be one of {METRICS}. "
-                f"Got {self.metric!r} instead."
-            )
-        beta_ok = isinstance(self.beta, numbers.Real) and not isinstance(self.beta, bool)
-        if not beta_ok or not np.isfinite(self.beta) or self.beta < 0:
-            raise ValueError(
-                f"The 'beta' parameter of {name} must be a float in the range [0, inf). "
-                f"Got {self.beta!r} instead."
-            )
-        check_int_param(self.n_landmarks, "n_landmarks", name, low=1)
-
     def density_function(self, estimator, X_pool, candidates=None, *, random_state=None,
                          chunk_rows=None):
         """A function ``f(X_rows) -> density`` giving each row's mean similarity to the pool.
@@ -190,7 +142,8 @@ class DensityWeighted(QueryStrategy):
         Parameters
         ----------
         estimator : fitted classifier
-            Only used for text input (its pipeline steps give the features).
+            Its transformer steps (a ``Pipeline``'s steps before the final one), if any,
+            give the features similarities are measured on.
         X_pool : {array-like, sparse matrix, DataFrame, list of str}
             The rows a query may pick from, and more.
         candidates : ndarray of bool, default=None
@@ -205,40 +158,33 @@ class DensityWeighted(QueryStrategy):
         density : callable
             ``density(X_rows)`` returns an ndarray of values in ``[0, 1]``.
         """
-        self._check_params()
+        self._validate_params()
         rng = self._rng(random_state)
-        rows = np.arange(num_rows(X_pool)) if candidates is None else np.flatnonzero(candidates)
+        rows = candidate_positions(X_pool, candidates)
         if rows.shape[0] == 0:
             raise ValueError("DensityWeighted needs at least one pool row.")
+        owner = type(self).__name__
+
+        def embed(X_rows):
+            return features(estimator, X_rows, owner=owner)
+
         if self.metric == "cosine":
             chunk_rows = chunk_rows or default_chunk_rows(X_pool)
-            mean_unit = _mean_unit_vector(estimator, X_pool, rows, chunk_rows)
-            return lambda X_rows: _cosine_density(_features(estimator, X_rows), mean_unit)
+            mean_unit = _mean_unit_vector(embed, X_pool, rows, chunk_rows)
+            return lambda X_rows: _cosine_density(embed(X_rows), mean_unit)
         if rows.shape[0] > self.n_landmarks:
             rows = np.sort(rng.choice(rows, size=self.n_landmarks, replace=False))
-        landmarks = _features(estimator, take_rows(X_pool, rows))
+        landmarks = embed(take_rows(X_pool, rows))
         between = pairwise_distances(landmarks, metric="euclidean")
         positive = between[np.triu_indices_from(between, k=1)]
         positive = positive[positive > 0]
         scale = float(np.median(positive)) if positive.size else 1.0
-        return lambda X_rows: _euclidean_density(_features(estimator, X_rows), landmarks, scale)
+        return lambda X_rows: _euclidean_density(embed(X_rows), landmarks, scale)
 
-    def select(
-        self,
-        estimator,
-        X_pool,
-        n,
-        *,
-        candidates=None,
-        X_labeled=None,
-        y_labeled=None,
-        random_state=None,
-        n_jobs=None,
-        chunk_rows=None,
-    ):
-        rng = self._rng(random_state)
+    def _scorer(self, estimator, X_pool, rng, context):
         density = self.density_function(
-            estimator, X_pool, candidates, random_state=rng, chunk_rows=chunk_rows
+            estimator, X_pool, context.candidates, random_state=rng,
+            chunk_rows=context.chunk_rows,
         )
         measure, beta = self.measure, float(self.beta)
 
@@ -246,9 +192,4 @@ class DensityWeighted(QueryStrategy):
             phi = nonnegative_uncertainty(predict_proba_or_softmax(model, X_rows), measure)
             return phi * density(X_rows) ** beta
 
-        scores = score_in_chunks(
-            score, estimator, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs
-        )
-        n_candidates = scores.shape[0] if candidates is None else int(np.count_nonzero(candidates))
-        chosen = top_n(scores, min(n, n_candidates), rng)
-        return chosen, scores[chosen]
+        return score, estimator

@@ -5,17 +5,24 @@ import numbers
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.special import softmax
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import pairwise_distances, pairwise_distances_argmin_min
-from sklearn.pipeline import Pipeline
 
 from ..utils._indexing import num_rows, take_rows
-from ..utils._validation import is_text
+from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy, top_n
-from ._uncertainty import MEASURES, uncertainty_scores
+from ._common import (
+    MEASURES,
+    argmax_random,
+    as_numeric,
+    distances_to_row,
+    distances_to_set,
+    nonnegative_uncertainty,
+    predict_proba_or_softmax,
+    rows_at,
+    squared_norms,
+    uncertainty_scores,
+)
 
 __all__ = ["ClusterMargin", "CoreSet", "RankedBatch"]
 
@@ -23,123 +30,23 @@ __all__ = ["ClusterMargin", "CoreSet", "RankedBatch"]
 # _SMALL_SAMPLE rows it uses full-batch KMeans, above that MiniBatchKMeans.
 _CLUSTER_SAMPLE = 10_000
 _SMALL_SAMPLE = 2_000
-# Pool-by-labeled distances are computed this many at a time.
-_BLOCK = 2**22
 
 
-class _NotNumeric(ValueError):
-    pass
+def _farthest_first(F, nearest, n, rng, metric="euclidean"):
+    """Greedy k-center: ``n`` rows of ``F``, each the farthest from ``nearest`` so far.
 
-
-# ----------------------------------------------------------------------------- helpers
-def candidate_positions(X_pool, candidates):
-    """Positions of the rows that may be picked."""
-    if candidates is None:
-        return np.arange(num_rows(X_pool))
-    return np.flatnonzero(candidates)
-
-
-def rows_at(X, positions):
-    """``X`` itself when ``positions`` covers every row in order, else a copy of those rows."""
-    if positions.shape[0] == num_rows(X):
-        return X
-    return take_rows(X, positions)
-
-
-def features(estimator, X, transform=None):
-    """The numeric representation diversity is measured in: dense ndarray or CSR, float64.
-
-    ``transform(X)`` when given; else, for a fitted ``Pipeline``, the output of every
-    step but the last (the input of the final classifier); else ``X`` itself.
+    ``nearest`` (modified in place) holds each row's distance to the nearest labeled
+    row. Returns the picks and their distance at the time they were picked.
     """
-    if transform is not None:
-        F = transform(X)
-    elif isinstance(estimator, Pipeline) and len(estimator.steps) > 1:
-        F = estimator[:-1].transform(X)
-    else:
-        F = X
-    if sp.issparse(F):
-        return sp.csr_matrix(F, dtype=np.float64)
-    if is_text(F):
-        raise _NotNumeric(
-            "Diversity strategies measure distances between rows, so they need numeric "
-            "features; got text. Use a Pipeline (e.g. TfidfVectorizer + classifier) as the "
-            "estimator, or pass a `transform` that maps rows to numbers."
-        )
-    try:
-        F = np.asarray(F, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise _NotNumeric(
-            f"Diversity strategies need numeric features; converting the rows to float "
-            f"failed ({exc}). Use a Pipeline as the estimator or pass a `transform`."
-        ) from exc
-    return F if F.ndim == 2 else F.reshape(F.shape[0], -1)
-
-
-def predict_proba(estimator, X):
-    """``predict_proba``, or a softmax (sigmoid for binary) of ``decision_function``."""
-    if hasattr(estimator, "predict_proba"):
-        return np.asarray(estimator.predict_proba(X), dtype=np.float64)
-    decision = np.asarray(estimator.decision_function(X), dtype=np.float64)
-    if decision.ndim == 1:
-        decision = np.column_stack([np.zeros_like(decision), decision])
-    return softmax(decision, axis=1)
-
-
-def squared_norms(F):
-    if sp.issparse(F):
-        return np.asarray(F.multiply(F).sum(axis=1), dtype=np.float64).ravel()
-    return np.einsum("ij,ij->i", F, F)
-
-
-def dot_row(F, i):
-    """Inner products of every row of ``F`` with row ``i`` (one pass over ``F``)."""
-    if sp.issparse(F):
-        return F @ F[i].toarray().ravel()
-    return F @ F[i]
-
-
-def distances_to_row(F, sq_norms, i, metric):
-    """Distances of every row of ``F`` to row ``i``: O(n_rows * n_features)."""
-    if metric == "euclidean":
-        sq = sq_norms + sq_norms[i] - 2.0 * dot_row(F, i)
-        return np.sqrt(np.maximum(sq, 0.0, out=sq), out=sq)
-    return pairwise_distances(F, F[i : i + 1], metric=metric).ravel()
-
-
-def distances_to_set(F, L, metric):
-    """Distance of every row of ``F`` to its nearest row of ``L`` (memory-chunked)."""
-    if metric != "euclidean":
-        return pairwise_distances_argmin_min(F, L, metric=metric)[1]
-    # Plain BLAS blocks of ~4M distances: cheaper per call than the generic reduction.
-    sq_F, sq_L, LT = squared_norms(F), squared_norms(L), L.T
-    nearest = np.empty(F.shape[0])
-    step = max(1, _BLOCK // max(L.shape[0], 1))
-    for start in range(0, F.shape[0], step):
-        stop = min(start + step, F.shape[0])
-        inner = F[start:stop] @ LT
-        block = inner.toarray() if sp.issparse(inner) else np.asarray(inner, dtype=np.float64)
-        block *= -2.0
-        block += sq_F[start:stop, None]
-        block += sq_L
-        nearest[start:stop] = block.min(axis=1)
-    return np.sqrt(np.maximum(nearest, 0.0, out=nearest), out=nearest)
-
-
-def argmax_random(values, rng):
-    """Position of the largest value; ties broken at random, not by position."""
-    ties = np.flatnonzero(values == values.max())
-    return int(ties[0] if ties.shape[0] == 1 else rng.choice(ties))
-
-
-def _labeled_features(estimator, X_labeled, transform=None):
-    if X_labeled is None or num_rows(X_labeled) == 0:
-        return None
-    return features(estimator, X_labeled, transform)
-
-
-def _empty():
-    return np.empty(0, dtype=np.intp), np.empty(0)
+    sq_norms = squared_norms(F) if metric == "euclidean" else None
+    chosen = np.empty(n, dtype=np.intp)
+    scores = np.empty(n)
+    for t in range(n):
+        i = argmax_random(nearest, rng)
+        chosen[t], scores[t] = i, nearest[i]
+        np.minimum(nearest, distances_to_row(F, sq_norms, i, metric), out=nearest)
+        nearest[i] = -np.inf  # stays -inf under np.minimum: never picked twice
+    return chosen, scores
 
 
 # ----------------------------------------------------------------------------- CoreSet
@@ -151,6 +58,7 @@ class CoreSet(QueryStrategy):
     A min-distance vector is updated with one distance computation per pick, so a batch
     of ``n`` costs ``O(n_labeled * n_candidates * d)`` once plus ``O(n * n_candidates * d)``.
     The model is not needed, so the strategy also works for a cold start.
+    ``KCenterInit`` and the name ``"kcenter_init"`` are aliases of this strategy.
 
     Parameters
     ----------
@@ -162,7 +70,8 @@ class CoreSet(QueryStrategy):
         measured. ``None``: the input features, or for a fitted ``Pipeline`` estimator
         the output of its preprocessing steps (the input of its final classifier, the
         linear analogue of the paper's last-layer embedding). Without a model (cold
-        start) and with text rows and no ``transform``, rows are drawn at random.
+        start), the preprocessing steps of ``unfitted_estimator`` fitted on the pool
+        without labels; with neither steps nor numeric rows, a ``ValueError``.
     random_state : int, RandomState or None, default=None
         Breaks ties (e.g. the first pick when nothing is labeled). ``None`` uses the
         generator of the calling ``ActiveLearningClassifier``.
@@ -175,6 +84,9 @@ class CoreSet(QueryStrategy):
 
     References
     ----------
+    Gonzalez, T. F. (1985). Clustering to minimize the maximum intercluster distance.
+    Theoretical Computer Science 38.
+
     Sener, O. & Savarese, S. (2018). Active learning for convolutional neural networks:
     a core-set approach. ICLR.
 
@@ -188,59 +100,31 @@ class CoreSet(QueryStrategy):
     """
 
     requires_model = False
+    _parameter_constraints = {
+        "metric": [str, callable],
+        "transform": [callable, None],
+        "random_state": ["random_state"],
+    }
 
     def __init__(self, metric="euclidean", transform=None, random_state=None):
         self.metric = metric
         self.transform = transform
         self.random_state = random_state
 
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               y_labeled=None, random_state=None, n_jobs=None, chunk_rows=None):
-        rng = self._rng(random_state)
-        positions = candidate_positions(X_pool, candidates)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return _empty()
-        try:
-            F = features(estimator, rows_at(X_pool, positions), self.transform)
-        except _NotNumeric:
-            if estimator is not None:
-                raise
-            chosen = rng.choice(positions, size=n, replace=False)
-            return chosen.astype(np.intp), np.zeros(n)
-        L = _labeled_features(estimator, X_labeled, self.transform)
-        sq_norms = squared_norms(F) if self.metric == "euclidean" else None
-        if L is None:
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        owner = type(self).__name__
+        embed = self.transform or self._embedding(estimator, X_pool, context)
+        F = as_numeric(embed(rows_at(X_pool, positions)), owner)
+        if context.n_labeled == 0:
             nearest = np.full(F.shape[0], np.inf)
         else:
+            L = as_numeric(embed(context.X_labeled), owner)
             nearest = distances_to_set(F, L, self.metric)
-        chosen = np.empty(n, dtype=np.intp)
-        scores = np.empty(n)
-        for t in range(n):
-            i = argmax_random(nearest, rng)
-            chosen[t], scores[t] = i, nearest[i]
-            np.minimum(nearest, distances_to_row(F, sq_norms, i, self.metric), out=nearest)
-            nearest[i] = -np.inf  # stays -inf under np.minimum: never picked twice
+        chosen, scores = _farthest_first(F, nearest, n, rng, self.metric)
         return positions[chosen], scores
 
 
 # ----------------------------------------------------------------------------- RankedBatch
-def _uncertainty01(proba, measure, owner):
-    """Uncertainty scaled to [0, 1] so it is commensurable with a similarity."""
-    if measure not in MEASURES:
-        raise ValueError(
-            f"The 'measure' parameter of {owner} must be one of {MEASURES}. "
-            f"Got {measure!r} instead."
-        )
-    scores = uncertainty_scores(proba, measure)
-    if measure == "margin":
-        return 1.0 + scores
-    if measure == "entropy":
-        n_classes = proba.shape[1]
-        return scores / math.log(n_classes) if n_classes > 1 else np.zeros_like(scores)
-    return scores
-
-
 class RankedBatch(QueryStrategy):
     """Ranked batch-mode sampling: trade uncertainty against similarity to the labeled set.
 
@@ -289,41 +173,30 @@ class RankedBatch(QueryStrategy):
     array([1, 3])
     """
 
+    _parameter_constraints = {
+        "measure": [StrOptions(MEASURES)],
+        "alpha": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, measure="least_confident", alpha="auto", random_state=None):
         self.measure = measure
         self.alpha = alpha
         self.random_state = random_state
 
-    def _check_alpha(self):
-        if isinstance(self.alpha, str) and self.alpha == "auto":
-            return None
-        ok = isinstance(self.alpha, numbers.Real) and not isinstance(self.alpha, bool)
-        if ok and 0.0 <= self.alpha <= 1.0:
-            return float(self.alpha)
-        raise ValueError(
-            "The 'alpha' parameter of RankedBatch must be 'auto' or a float in the range "
-            f"[0, 1]. Got {self.alpha!r} instead."
-        )
-
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               y_labeled=None, random_state=None, n_jobs=None, chunk_rows=None):
-        alpha = self._check_alpha()
-        rng = self._rng(random_state)
-        positions = candidate_positions(X_pool, candidates)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return _empty()
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        alpha = None if isinstance(self.alpha, str) else float(self.alpha)
         rows = rows_at(X_pool, positions)
-        uncertainty = _uncertainty01(predict_proba(estimator, rows), self.measure,
-                                     "RankedBatch")
-        F = features(estimator, rows)
-        L = _labeled_features(estimator, X_labeled)
+        uncertainty = nonnegative_uncertainty(
+            predict_proba_or_softmax(estimator, rows), self.measure, scaled=True)
+        embed = self._embedding(estimator, X_pool, context)
+        F = embed(rows)
         sq_norms = squared_norms(F)
-        n_unlabeled, n_labeled = F.shape[0], 0 if L is None else L.shape[0]
-        if L is None:
+        n_unlabeled, n_labeled = F.shape[0], context.n_labeled
+        if n_labeled == 0:
             similarity = np.zeros(n_unlabeled)
         else:
-            similarity = 1.0 / (1.0 + distances_to_set(F, L, "euclidean"))
+            similarity = 1.0 / (1.0 + distances_to_set(F, embed(context.X_labeled)))
         chosen = np.empty(n, dtype=np.intp)
         scores = np.empty(n)
         for t in range(n):
@@ -333,7 +206,7 @@ class RankedBatch(QueryStrategy):
             score[chosen[:t]] = -np.inf
             i = argmax_random(score, rng)
             chosen[t], scores[t] = i, score[i]
-            closeness = 1.0 / (1.0 + distances_to_row(F, sq_norms, i, "euclidean"))
+            closeness = 1.0 / (1.0 + distances_to_row(F, sq_norms, i))
             np.maximum(similarity, closeness, out=similarity)
         return positions[chosen], scores
 
@@ -388,36 +261,26 @@ class ClusterMargin(QueryStrategy):
     [0, 1]
     """
 
+    _parameter_constraints = {
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "margin_pool_factor": [Interval(numbers.Real, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, n_clusters="auto", margin_pool_factor=10, random_state=None):
         self.n_clusters = n_clusters
         self.margin_pool_factor = margin_pool_factor
         self.random_state = random_state
 
-    def _check_params(self, n_rows):
-        factor = self.margin_pool_factor
-        if not (isinstance(factor, numbers.Real) and not isinstance(factor, bool)
-                and factor >= 1):
-            raise ValueError(
-                "The 'margin_pool_factor' parameter of ClusterMargin must be a number >= 1. "
-                f"Got {factor!r} instead."
-            )
-        if isinstance(self.n_clusters, str) and self.n_clusters == "auto":
-            return float(factor), min(math.ceil(math.sqrt(n_rows)), 100)
-        ok = isinstance(self.n_clusters, numbers.Integral) and not isinstance(
-            self.n_clusters, bool)
-        if not ok or self.n_clusters < 1:
-            raise ValueError(
-                "The 'n_clusters' parameter of ClusterMargin must be 'auto' or an int >= 1. "
-                f"Got {self.n_clusters!r} instead."
-            )
-        return float(factor), int(self.n_clusters)
-
-    def _cluster(self, estimator, X_pool, rows, n_clusters, rng):
+    def _cluster(self, embed, X_pool, rows, rng):
         """Cluster label of each of ``rows`` (positions) for a k-means of the pool."""
         n_rows = num_rows(X_pool)
+        n_clusters = self.n_clusters
+        if isinstance(n_clusters, str):
+            n_clusters = min(math.ceil(math.sqrt(n_rows)), 100)
         sample = np.sort(rng.choice(n_rows, size=min(n_rows, _CLUSTER_SAMPLE), replace=False))
         seed = rng.randint(np.iinfo(np.int32).max)
-        n_clusters = min(n_clusters, sample.shape[0])
+        n_clusters = min(int(n_clusters), sample.shape[0])
         if n_clusters == 1:
             return np.zeros(rows.shape[0], dtype=np.intp)
         # Lloyd's k-means is quicker on a few rows; mini-batches are quicker on many.
@@ -427,22 +290,16 @@ class ClusterMargin(QueryStrategy):
         with warnings.catch_warnings():
             # Duplicate rows can leave fewer distinct clusters; that is harmless here.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            kmeans.fit(features(estimator, rows_at(X_pool, sample)))
-        return kmeans.predict(features(estimator, take_rows(X_pool, rows)))
+            kmeans.fit(embed(rows_at(X_pool, sample)))
+        return kmeans.predict(embed(take_rows(X_pool, rows)))
 
-    def select(self, estimator, X_pool, n, *, candidates=None, X_labeled=None,
-               y_labeled=None, random_state=None, n_jobs=None, chunk_rows=None):
-        factor, n_clusters = self._check_params(num_rows(X_pool))
-        rng = self._rng(random_state)
-        positions = candidate_positions(X_pool, candidates)
-        n = min(int(n), positions.shape[0])
-        if n <= 0:
-            return _empty()
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
         margins = uncertainty_scores(
-            predict_proba(estimator, rows_at(X_pool, positions)), "margin")
-        k_m = min(positions.shape[0], max(n, math.ceil(factor * n)))
+            predict_proba_or_softmax(estimator, rows_at(X_pool, positions)), "margin")
+        k_m = min(positions.shape[0], max(n, math.ceil(float(self.margin_pool_factor) * n)))
         low_margin = top_n(margins, k_m, rng)
-        labels = self._cluster(estimator, X_pool, positions[low_margin], n_clusters, rng)
+        embed = self._embedding(estimator, X_pool, context)
+        labels = self._cluster(embed, X_pool, positions[low_margin], rng)
         # Round-robin = order by (rank within own cluster, cluster rank by ascending size).
         sizes = np.bincount(labels)
         cluster_rank = np.empty(sizes.shape[0], dtype=np.intp)

@@ -1,5 +1,6 @@
 """Expected error reduction: ask for the label that most lowers the expected future loss."""
 
+import numbers
 
 import numpy as np
 import scipy.sparse as sp
@@ -7,11 +8,10 @@ from joblib import Parallel, delayed, effective_n_jobs
 from scipy.special import xlogy
 from sklearn.base import clone
 
-from ..utils._indexing import num_rows, score_in_chunks, take_rows
-from ..utils._validation import check_int_param
+from ..utils._indexing import score_in_chunks, take_rows
+from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy, top_n
-from ._density import predict_proba_or_softmax
-from ._uncertainty import uncertainty_scores
+from ._common import predict_proba_or_softmax, uncertainty_scores
 
 __all__ = ["ExpectedErrorReduction"]
 
@@ -116,51 +116,32 @@ class ExpectedErrorReduction(QueryStrategy):
     (2, True, True)
     """
 
+    _parameter_constraints = {
+        "loss": [StrOptions(LOSSES)],
+        "n_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
+        "n_eval": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, loss="log_loss", n_candidates=100, n_eval=500, random_state=None):
         self.loss = loss
         self.n_candidates = n_candidates
         self.n_eval = n_eval
         self.random_state = random_state
 
-    def _check_params(self):
-        name = type(self).__name__
-        if self.loss not in LOSSES:
-            raise ValueError(
-                f"The 'loss' parameter of {name} must be one of {LOSSES}. "
-                f"Got {self.loss!r} instead."
-            )
-        for param in ("n_candidates", "n_eval"):
-            check_int_param(getattr(self, param), param, name, low=1)
-
-    def select(
-        self,
-        estimator,
-        X_pool,
-        n,
-        *,
-        candidates=None,
-        X_labeled=None,
-        y_labeled=None,
-        random_state=None,
-        n_jobs=None,
-        chunk_rows=None,
-    ):
-        self._check_params()
+    def _select_batch(self, estimator, X_pool, rows, n, rng, context):
+        X_labeled, y_labeled = context.X_labeled, context.y_labeled
         if X_labeled is None or y_labeled is None:
             raise ValueError(
                 f"{type(self).__name__} needs the labeled rows (X_labeled, y_labeled) to "
                 "refit the model; pass them to select()."
             )
-        rng = self._rng(random_state)
-        rows = np.arange(num_rows(X_pool)) if candidates is None else np.flatnonzero(candidates)
-        n = min(int(n), rows.shape[0])
-        if n == 0:
-            return np.empty(0, dtype=np.intp), np.empty(0)
         n_cand = min(rows.shape[0], max(self.n_candidates, n))
         if n_cand < rows.shape[0]:
             uncertainty = score_in_chunks(
                 lambda est, X: uncertainty_scores(predict_proba_or_softmax(est, X), "margin"),
-                estimator, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs,
+                estimator, X_pool, context.candidates, chunk_rows=context.chunk_rows,
+                n_jobs=context.n_jobs,
             )
             subset = np.sort(top_n(uncertainty, n_cand, rng))
         else:
@@ -168,11 +149,17 @@ class ExpectedErrorReduction(QueryStrategy):
         eval_rows = rows
         if rows.shape[0] > self.n_eval:
             eval_rows = np.sort(rng.choice(rows, size=self.n_eval, replace=False))
+        scores = -self._expected_losses(estimator, X_pool, subset, eval_rows, X_labeled,
+                                        np.asarray(y_labeled), context.n_jobs)
+        best = top_n(scores, n, rng)
+        return subset[best], scores[best]
+
+    def _expected_losses(self, estimator, X_pool, subset, eval_rows, X_labeled, y_labeled,
+                         n_jobs):
+        """Expected loss after labeling each row of ``subset``, refits run in parallel."""
         X_eval = take_rows(X_pool, eval_rows)
         X_cand = take_rows(X_pool, subset)
         proba = predict_proba_or_softmax(estimator, X_cand)
-        y_labeled = np.asarray(y_labeled)
-
         workers = 1 if n_jobs is None else min(effective_n_jobs(n_jobs), subset.shape[0])
         parts = np.array_split(np.arange(subset.shape[0]), workers)
         tasks = [
@@ -184,6 +171,4 @@ class ExpectedErrorReduction(QueryStrategy):
             losses = [_expected_losses(*task) for task in tasks]
         else:
             losses = Parallel(n_jobs=n_jobs)(delayed(_expected_losses)(*t) for t in tasks)
-        scores = -np.concatenate(losses)
-        best = top_n(scores, n, rng)
-        return subset[best], scores[best]
+        return np.concatenate(losses)

@@ -30,16 +30,12 @@ class RandomSampling(QueryStrategy):
 
     requires_model = False
 
+    _parameter_constraints = {"random_state": ["random_state"]}
+
     def __init__(self, random_state=None):
         self.random_state = random_state
 
-    def select(self, estimator, X_pool, n, *, candidates=None, random_state=None, **kwargs):
-        rng = self._rng(random_state)
-        if candidates is None:
-            pool = np.arange(X_pool.shape[0] if hasattr(X_pool, "shape") else len(X_pool))
-        else:
-            pool = np.flatnonzero(candidates)
-        n = min(int(n), pool.shape[0])
-        chosen = rng.choice(pool, size=n, replace=False) if n else pool[:0]
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        chosen = rng.choice(positions, size=n, replace=False)
         # Every row is equally informative to this strategy.
         return chosen.astype(np.intp), np.zeros(n)

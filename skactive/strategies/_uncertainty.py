@@ -1,72 +1,13 @@
 """Uncertainty sampling: least confident, margin and entropy."""
 
 import numpy as np
-from scipy.special import softmax, xlogy
+from scipy.special import softmax
 
+from ..utils._param_validation import StrOptions
 from ._base import QueryStrategy
+from ._common import MEASURES, top2, uncertainty_scores
 
 __all__ = ["UncertaintySampling", "uncertainty_scores"]
-
-MEASURES = ("least_confident", "margin", "entropy")
-
-# Up to this many classes, column-wise reductions beat row-wise ones on the C-ordered
-# probability arrays that scikit-learn returns (``proba.max(axis=1)`` is ~30x slower).
-_COLUMNWISE_MAX_CLASSES = 16
-
-
-def _row_max(values):
-    """Largest value of each row of a 2D array."""
-    if values.shape[1] <= _COLUMNWISE_MAX_CLASSES:
-        first = values[:, 0].copy()
-        for j in range(1, values.shape[1]):
-            np.maximum(first, values[:, j], out=first)
-        return first
-    return values.max(axis=1)
-
-
-def _top2(values):
-    """Largest and second-largest value of each row of a 2D array."""
-    n_cols = values.shape[1]
-    if n_cols == 1:
-        return values[:, 0].copy(), np.zeros(values.shape[0])
-    if n_cols <= _COLUMNWISE_MAX_CLASSES:
-        a, b = values[:, 0], values[:, 1]
-        first, second = np.maximum(a, b), np.minimum(a, b)
-        for j in range(2, n_cols):
-            col = values[:, j]
-            second = np.maximum(second, np.minimum(first, col))
-            first = np.maximum(first, col)
-        return first, second
-    part = np.partition(values, n_cols - 2, axis=1)
-    return part[:, -1], part[:, -2]
-
-
-def uncertainty_scores(proba, measure):
-    """Uncertainty of each row of a probability table (higher = more uncertain).
-
-    Parameters
-    ----------
-    proba : ndarray of shape (n_rows, n_classes)
-        Predicted class probabilities.
-    measure : {"least_confident", "margin", "entropy"}
-        ``least_confident``: ``1 - max_k p_k``; ``margin``: ``-(p_(1) - p_(2))``, minus
-        the gap between the two most likely classes; ``entropy``: ``-sum_k p_k log p_k``.
-
-    Returns
-    -------
-    scores : ndarray of shape (n_rows,)
-    """
-    proba = np.asarray(proba, dtype=np.float64)
-    if measure == "entropy":
-        # Row sums by a matrix-vector product: fast whatever the memory order.
-        return -(xlogy(proba, proba) @ np.ones(proba.shape[1]))
-    if measure == "least_confident":
-        return 1.0 - _row_max(proba)
-    first, second = _top2(proba)
-    if measure == "margin":
-        return second - first
-    raise ValueError(f"measure must be one of {MEASURES}; got {measure!r}.")
-
 
 class UncertaintySampling(QueryStrategy):
     """Query the rows the current model is least sure about.
@@ -112,16 +53,16 @@ class UncertaintySampling(QueryStrategy):
     [1, 2]
     """
 
+    _parameter_constraints = {
+        "measure": [StrOptions(MEASURES)],
+        "random_state": ["random_state"],
+    }
+
     def __init__(self, measure="margin", random_state=None):
         self.measure = measure
         self.random_state = random_state
 
     def score(self, estimator, X_pool):
-        if self.measure not in MEASURES:
-            raise ValueError(
-                f"The 'measure' parameter of UncertaintySampling must be one of {MEASURES}. "
-                f"Got {self.measure!r} instead."
-            )
         if hasattr(estimator, "predict_proba"):
             return uncertainty_scores(estimator.predict_proba(X_pool), self.measure)
         decision = np.asarray(estimator.decision_function(X_pool), dtype=np.float64)
@@ -129,5 +70,5 @@ class UncertaintySampling(QueryStrategy):
             return -np.abs(decision)
         if self.measure == "entropy":
             return uncertainty_scores(softmax(decision, axis=1), "entropy")
-        first, second = _top2(decision)
+        first, second = top2(decision)
         return -first if self.measure == "least_confident" else second - first

@@ -3,7 +3,6 @@
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.utils import _safe_indexing
 
 __all__ = [
     "default_chunk_rows",
@@ -27,10 +26,24 @@ def num_rows(X):
 
 
 def take_rows(X, indices):
-    """Rows of ``X`` at ``indices`` in the caller's container (DataFrame index kept)."""
-    if isinstance(X, np.ndarray) or sp.issparse(X):
+    """Rows of ``X`` at ``indices`` in the caller's container (DataFrame index kept).
+
+    ndarray, sparse matrix (as CSR), DataFrame or Series (by position, ``.iloc``), or any
+    other sequence (a list of the items). ``indices`` may also be a boolean mask.
+    """
+    indices = np.asarray(indices)
+    if indices.dtype == bool:
+        indices = np.flatnonzero(indices)
+    indices = indices.astype(np.intp, copy=False)
+    if isinstance(X, np.ndarray):
         return X[indices]
-    return _safe_indexing(X, indices)
+    if sp.issparse(X):
+        return X.tocsr()[indices] if X.format != "csr" else X[indices]
+    if hasattr(X, "iloc"):
+        return X.iloc[indices]
+    if hasattr(X, "shape") and hasattr(X, "__getitem__") and not isinstance(X, (list, tuple)):
+        return X[indices]  # array-likes (dask.array) index natively
+    return [X[i] for i in indices.tolist()]
 
 
 def index_params(params, n_samples, positions):

@@ -8,7 +8,7 @@ from sklearn.svm import LinearSVC
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
-from skactive.strategies import BADGE, Falcun, UncertaintySampling, get_strategy
+from skactive.strategies import BADGE, FALCUN, Falcun, UncertaintySampling, get_strategy
 
 NAMES = ["badge", "falcun"]
 CONTAINERS = [np.asarray, sp.csr_matrix]
@@ -63,7 +63,7 @@ def test_top_k_margin_takes_both_rows_from_the_more_uncertain_cluster(seed):
 
 
 @pytest.mark.parametrize("container", CONTAINERS)
-@pytest.mark.parametrize("cls", [BADGE, Falcun])
+@pytest.mark.parametrize("cls", [BADGE, FALCUN])
 @pytest.mark.parametrize("seed", range(5))
 def test_batch_of_two_takes_one_row_from_each_cluster(cls, container, seed):
     X, cluster = two_clusters()
@@ -125,7 +125,7 @@ def test_falcun_first_pick_relevance_is_normalised_uncertainty_plus_uncertainty(
     proba = np.array([[0.5, 0.5], [0.55, 0.45], [0.75, 0.25], [0.95, 0.05]])
     uncertainty = 1 - np.abs(proba[:, 0] - proba[:, 1])  # 1.0, 0.9, 0.5, 0.1
     relevance = (uncertainty - 0.1) / 0.9 + uncertainty
-    indices, scores = Falcun(gamma=200, random_state=0).select(
+    indices, scores = FALCUN(gamma=200, random_state=0).select(
         FixedProba(proba), np.zeros((4, 1)), 1
     )
     assert indices.tolist() == [0]  # (1.79 / 2) ** 200 ~ 2e-10: the argmax in practice
@@ -135,7 +135,7 @@ def test_falcun_first_pick_relevance_is_normalised_uncertainty_plus_uncertainty(
 def test_falcun_second_pick_uses_l1_distance_in_probability_space():
     # Row 1 duplicates row 0's probabilities; row 2 is less uncertain but far in p-space.
     proba = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.0, 0.3, 0.7]])
-    indices, scores = Falcun(random_state=0).select(FixedProba(proba), np.zeros((3, 1)), 2)
+    indices, scores = FALCUN(random_state=0).select(FixedProba(proba), np.zeros((3, 1)), 2)
     assert indices[1] == 2
     # Diversity after the first pick: row 1 -> 0, row 2 -> min(u=0.6, L1=1.4) = 0.6,
     # min-max scaled over rows {1, 2} -> 1; relevance = 1 + 0.6.
@@ -145,10 +145,10 @@ def test_falcun_second_pick_uses_l1_distance_in_probability_space():
 def test_falcun_gamma_zero_is_uniform_and_gamma_is_validated():
     proba = np.array([[0.5, 0.5]] + [[0.99, 0.01]] * 3)
     model, X = FixedProba(proba), np.zeros((4, 1))
-    firsts = [Falcun(gamma=0, random_state=s).select(model, X, 1)[0][0] for s in range(200)]
+    firsts = [FALCUN(gamma=0, random_state=s).select(model, X, 1)[0][0] for s in range(200)]
     assert 0.15 < np.mean(np.asarray(firsts) == 0) < 0.35  # 1/4, not "the uncertain one"
     with pytest.raises(ValueError, match="gamma"):
-        Falcun(gamma=-1).select(FixedProba(proba), np.zeros((4, 1)), 1)
+        FALCUN(gamma=-1).select(FixedProba(proba), np.zeros((4, 1)), 1)
 
 
 # ----------------------------------------------------------------------------- invariants
@@ -172,3 +172,15 @@ def test_active_learning_classifier_by_name(name, container, multiclass_problem)
     again = clone(est).fit(X, p.y)
     for h1, h2 in zip(est.history_, again.history_, strict=True):
         np.testing.assert_array_equal(h1["query_indices"], h2["query_indices"])
+
+
+def test_falcun_is_a_deprecated_alias_of_FALCUN():
+    proba = np.array([[0.5, 0.5], [0.9, 0.1], [0.6, 0.4]])
+    with pytest.warns(FutureWarning, match="FALCUN"):
+        old = Falcun(random_state=0)
+    assert isinstance(old, FALCUN)
+    np.testing.assert_array_equal(
+        old.select(FixedProba(proba), np.zeros((3, 1)), 2)[0],
+        FALCUN(random_state=0).select(FixedProba(proba), np.zeros((3, 1)), 2)[0],
+    )
+    assert type(get_strategy("falcun")) is FALCUN

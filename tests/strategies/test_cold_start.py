@@ -1,4 +1,4 @@
-"""Model-free strategies: TypiClust, KMeansInit, KCenterInit."""
+"""Model-free strategies: TypiClust, KMeansInit, and CoreSet under its alias KCenterInit."""
 
 import numpy as np
 import pytest
@@ -181,7 +181,8 @@ def test_as_cold_start_of_the_classifier(name, sparse):
         oracle=SimulatedOracle(Xp, y_true), cold_start_strategy=name, budget=6,
         batch_size=3, random_state=0,
     ).fit(Xp, np.full(90, -1))
-    assert clf.history_[1]["strategy"] == f"{name} (cold start)"
+    canonical = {"kcenter_init": "coreset"}.get(name, name)  # history_ names the canonical
+    assert clf.history_[1]["strategy"] == f"{canonical} (cold start)"
     assert clf.history_[2]["strategy"] == "margin"
     if name != "kcenter_init":
         # One row per blob: the cluster-based starts find every class at once.
@@ -198,7 +199,7 @@ def test_as_query_strategy_by_name(name, multiclass_problem):
     queried = np.concatenate([h["query_indices"] for h in clf.history_[1:]])
     assert queried.shape == (8,) and len(set(queried.tolist())) == 8
     assert (p.y[queried] == -1).all()
-    assert clf.history_[1]["strategy"] == name
+    assert clf.history_[1]["strategy"] == {"kcenter_init": "coreset"}.get(name, name)
     assert clf.termination_condition_ == "budget_exhausted"
 
 

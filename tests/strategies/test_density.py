@@ -142,7 +142,7 @@ def test_raw_text_uses_the_pipeline_features():
     )
     idx, scores = DensityWeighted(random_state=0).select(model, docs, 3)
     assert np.unique(idx).shape == (3,) and np.all(scores >= 0)
-    with pytest.raises(ValueError, match="numeric X"):
+    with pytest.raises(ValueError, match="DensityWeighted.*numeric features"):
         DensityWeighted().select(LogisticRegression(), docs, 1)
 
 

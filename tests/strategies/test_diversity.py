@@ -137,12 +137,15 @@ def test_coreset_measures_distance_in_transform_or_pipeline_space():
     assert via_pipeline.tolist() == [1]
 
 
-def test_coreset_on_text_falls_back_to_random_only_without_a_model():
+def test_coreset_on_text_needs_a_vectorizing_pipeline():
     docs = ["red apple", "green apple", "red car", "blue car"]
-    indices, _ = CoreSet(random_state=0).select(None, docs, 3)
-    assert len(set(indices.tolist())) == 3
-    with pytest.raises(ValueError, match="numeric features"):
+    with pytest.raises(ValueError, match="CoreSet.*numeric features.*Pipeline"):
+        CoreSet(random_state=0).select(None, docs, 3)
+    with pytest.raises(ValueError, match="CoreSet.*numeric features"):
         CoreSet().select(MarginColumnModel(), docs, 2)
+    pipe = make_pipeline(TfidfVectorizer(), LogisticRegression())
+    indices, _ = CoreSet(random_state=0).select(None, docs, 3, unfitted_estimator=pipe)
+    assert len(set(indices.tolist())) == 3
 
 
 # ----------------------------------------------------------------------------- RankedBatch
