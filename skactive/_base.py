@@ -18,7 +18,7 @@ from sklearn.utils import check_random_state, column_or_1d, get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._loop import Loop, Run, run_loop
+from ._loop import Loop, Run, accepted_params, run_loop
 from ._pool import LabelPool
 from ._refit import check_refit
 from .stopping import check_stopping_criterion
@@ -251,6 +251,7 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
             select_params={
                 "random_state": check_random_state(self.random_state), "n_jobs": self.n_jobs,
                 "chunk_rows": self.pool_chunk_size or default_chunk_rows(X),  # once per fit
+                "unfitted_estimator": prototype,
             },
             strategy_name=strategy_name(self.query_strategy_),
             cold_start_name=strategy_name(self.cold_start_strategy_),
@@ -283,11 +284,14 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
         n = self.batch_size if n is None else n
         n = check_int_param(n, "n", "query", low=0)
         X_labeled, y_labeled = self._labeled_data
-        indices, _ = self.query_strategy_.select(
-            self.estimator_, X, min(n, num_rows(X)), X_labeled=X_labeled, y_labeled=y_labeled,
-            random_state=check_random_state(self.random_state), n_jobs=self.n_jobs,
-            chunk_rows=self.pool_chunk_size,
-        )
+        params = {
+            "X_labeled": X_labeled, "y_labeled": y_labeled, "n_jobs": self.n_jobs,
+            "random_state": check_random_state(self.random_state),
+            "chunk_rows": self.pool_chunk_size, "unfitted_estimator": clone(self._estimator()),
+        }
+        select = self.query_strategy_.select
+        indices, _ = select(self.estimator_, X, min(n, num_rows(X)),
+                            **accepted_params(select, params))
         return np.asarray(indices, dtype=np.intp)
 
     def _check_staged(self):

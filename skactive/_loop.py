@@ -6,6 +6,7 @@ the :class:`Run` back. The estimator binds ``Run.history``/``Run.estimators`` be
 loop starts, so when the oracle raises every completed round is already in place.
 """
 
+import inspect
 import time
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from .oracles import StopLabeling
 from .utils._indexing import take_rows
 from .utils._validation import AnswerError, check_answers
 
-__all__ = ["Loop", "Run", "run_loop"]
+__all__ = ["Loop", "Run", "accepted_params", "run_loop"]
 
 
 @dataclass
@@ -136,10 +137,22 @@ def _select(picker, model, pool, X, n, loop):
     X_labeled, y_labeled = pool.labeled_data()
     indices, scores = picker.select(model, X, n, candidates=pool.candidates,
                                     X_labeled=X_labeled, y_labeled=y_labeled,
-                                    **loop.select_params)
+                                    **accepted_params(picker.select, loop.select_params))
     indices = _check_picked(indices, n, pool.candidates)
     scores = np.asarray(scores, dtype=np.float64)[:n]
     return _Batch(indices, scores, time.perf_counter() - tic)
+
+
+def accepted_params(method, params):
+    """The entries of ``params`` that ``method`` takes (user strategies written before a
+    keyword such as ``unfitted_estimator`` existed keep working)."""
+    try:
+        signature = inspect.signature(method).parameters
+    except (TypeError, ValueError):
+        return params
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.values()):
+        return params
+    return {key: value for key, value in params.items() if key in signature}
 
 
 def _check_picked(indices, n, candidates):

@@ -176,9 +176,10 @@ class StrategyBandit(QueryStrategy):
     >>> clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), budget=12,
     ...                                batch_size=4, query_strategy=bandit,
     ...                                random_state=0).fit(X, y)
-    >>> len(bandit.arm_history_), int(bandit.arm_counts_.sum())
+    >>> fitted = clf.query_strategy_  # the clone used in fit; ``bandit`` is untouched
+    >>> len(fitted.arm_history_), int(fitted.arm_counts_.sum())
     (3, 12)
-    >>> float(bandit.arm_probabilities_.sum())
+    >>> float(fitted.arm_probabilities_.sum())
     1.0
     """
 

@@ -156,8 +156,6 @@ def test_state_lives_on_the_instance_and_a_clone_starts_afresh():
     assert not hasattr(fresh, "state_") and not hasattr(fresh, "arm_history_")
 
 
-@pytest.mark.xfail(strict=True, reason="needs ActiveLearningClassifier to clone "
-                   "query_strategy into query_strategy_ at the start of every fit")
 def test_state_restarts_with_each_fit(binary_problem):
     p = binary_problem
     bandit = StrategyBandit(("margin", "random"), random_state=0)
@@ -183,7 +181,8 @@ def test_deterministic_under_random_state(multiclass_problem):
         bandit = StrategyBandit(random_state=3)
         clf = ActiveLearningClassifier(oracle=p.oracle, query_strategy=bandit, budget=6,
                                        batch_size=2).fit(p.X, p.y)
-        runs.append(([h["query_indices"].tolist() for h in clf.history_], bandit.arm_history_))
+        runs.append(([h["query_indices"].tolist() for h in clf.history_],
+                     clf.query_strategy_.arm_history_))
     assert runs[0] == runs[1]
 
 
@@ -240,7 +239,7 @@ def test_query_without_candidates_does_not_change_state(binary_problem):
     bandit = StrategyBandit(("margin", "random"), random_state=0)
     clf = ActiveLearningClassifier(oracle=p.oracle, query_strategy=bandit, budget=4,
                                    random_state=0).fit(p.X, p.y)
-    fitted = getattr(clf, "query_strategy_", bandit)  # the fitted clone, once there is one
+    fitted = clf.query_strategy_  # the fitted clone
     before = (list(fitted.arm_history_), fitted.state_.log_weights.copy())
     clf.query(p.X, 2)
     assert fitted.arm_history_ == before[0]
@@ -276,7 +275,7 @@ def test_fitted_classifier_with_bandit_state_pickles(multiclass_problem):
                                    batch_size=3, random_state=0).fit(p.X, p.y)
     again = pickle.loads(pickle.dumps(clf))
     np.testing.assert_array_equal(again.predict(p.X), clf.predict(p.X))
-    assert again.query_strategy.arm_history_ == bandit.arm_history_
+    assert again.query_strategy_.arm_history_ == clf.query_strategy_.arm_history_
 
 
 def test_skipped_answers_do_not_break_the_rewards(binary_problem):
@@ -295,6 +294,6 @@ def test_skipped_answers_do_not_break_the_rewards(binary_problem):
         bandit = StrategyBandit(("margin", "random"), reward=reward, random_state=0)
         clf = ActiveLearningClassifier(oracle=skipping_oracle, query_strategy=bandit,
                                        budget=12, batch_size=3, random_state=0).fit(p.X, p.y)
-        fitted = getattr(clf, "query_strategy_", bandit)
+        fitted = clf.query_strategy_
         assert clf.n_queries_ == 12 and fitted.arm_counts_.sum() == 12
         assert np.isfinite(fitted.state_.log_weights).all()

@@ -141,23 +141,11 @@ def _fit(name, dataset, per_class):
     return clf.fit(X, y)
 
 
-# Until the classifier passes ``unfitted_estimator`` to ``select``, a model-free
-# query strategy used for the cold start gets no feature space for non-numeric X.
-_NEEDS_CLASSIFIER = pytest.mark.xfail(
-    strict=True,
-    reason="needs ActiveLearningClassifier to pass unfitted_estimator=clone(estimator) "
-           "to select()",
-)
-
-
 def _cases():
     for dataset in sorted(DATASETS):
         for name in available_strategies():
             for per_class in (0, 2):
-                cold = (per_class == 0 and name != "random"
-                        and not get_strategy(name).requires_model)
-                marks = [_NEEDS_CLASSIFIER] if cold else []
-                yield pytest.param(name, dataset, per_class, marks=marks,
+                yield pytest.param(name, dataset, per_class,
                                    id=f"{dataset}-{name}-start{per_class}")
 
 
