@@ -3,8 +3,7 @@
 ``skactive label data.csv --label-column y`` asks, row by row, for the labels that help
 the model most, saves every answer to ``data.labels.jsonl`` as it is typed, resumes from
 it on the next run, and writes ``data.labeled.csv``. ``skactive query`` writes the most
-informative unlabeled rows to a CSV for an external labeling tool. ``skactive demo``
-runs the seed scenario.
+informative unlabeled rows to a CSV for an external labeling tool.
 
 The CSV is read with the standard ``csv`` module (pandas is not needed). Empty cells of
 the label column (and cells equal to ``--missing-label``) are unlabeled. Row ids are the
@@ -20,7 +19,7 @@ import warnings
 
 import numpy as np
 
-from ._label_file import LabelFile
+from .oracles import LabelFile
 from .strategies import available_strategies
 
 __all__ = ["main"]
@@ -201,7 +200,7 @@ def _balance(y):
 
 def cmd_label(args):
     from ._classifier import ActiveLearningClassifier
-    from ._console import ConsoleOracle
+    from .oracles import ConsoleOracle
 
     table, label_file, applied, _, keep = _load(args)
     y_start = table.y.copy()
@@ -306,12 +305,6 @@ def cmd_query(args):
     return 0
 
 
-def cmd_demo(args, extra):
-    from . import _demo
-
-    return _demo.main(extra)
-
-
 # ---------------------------------------------------------------------------- parser
 def _count(low):
     def parse(text):
@@ -333,7 +326,6 @@ def build_parser():
         epilog="example: skactive label data.csv --label-column y --budget 50",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("demo", add_help=False, help="run the seed scenario (table + PNG)")
     label = sub.add_parser(
         "label", help="label the most informative rows of a CSV here",
         description="Ask, in this terminal, for the labels of the rows the model is least "
@@ -394,11 +386,7 @@ def main(argv=None):
     2
     """
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if args.command == "demo":
-        return cmd_demo(args, extra)
-    if extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args = parser.parse_args(argv)
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
         # Refits on a handful of rows often stop early; that is expected, not news.

@@ -230,10 +230,3 @@ def test_bad_option_values_exit_2(capsys):
     assert info.value.code == 2
     assert "argument --batch-size: must be at least 1, got 0" in capsys.readouterr().err
 
-
-def test_demo_subcommand_runs_the_seed_scenario(tmp_path, capsys):
-    png = tmp_path / "curve.png"
-    assert cli.main(["demo", "--seeds", "1", "--out", str(png)]) == 0
-    out = capsys.readouterr().out
-    assert "Seed scenario: 1 seeds" in out and "least_confident" in out
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -6,9 +6,9 @@ import sys
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils._validation import is_text
+from ._base import Oracle, StopLabeling
 from ._label_file import LabelFile
-from .oracles import Oracle, StopLabeling
-from .utils._validation import is_text
 
 __all__ = ["ConsoleOracle"]
 
