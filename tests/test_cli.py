@@ -9,9 +9,9 @@ import time
 
 import numpy as np
 import pytest
+from cli_support import answer, answers, label_args, read_csv, run
 
 from skactive import cli
-from skactive._cli._table import Table
 from skactive.oracles import LabelFile
 
 N_ROWS = 40
@@ -31,30 +31,8 @@ def data_csv(tmp_path):
     return path
 
 
-def run(args, stdin="", cwd=None):
-    return subprocess.run([sys.executable, "-m", "skactive", *map(str, args)], input=stdin,
-                          capture_output=True, text=True, timeout=120, cwd=cwd)
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def label_args(path, budget, batch_size):
-    return ["label", path, "--label-column", "y", "--budget", budget, "--batch-size",
-            batch_size, "--random-state", "0"]
-
-
 def records(tmp_path):
-    """The answer records of the log (not its notes, such as the order of the classes)."""
-    return [r for r in LabelFile(tmp_path / "data.labels.jsonl").records() if "row" in r]
-
-
-def answer(csv_path, row, label, *, skipped=False, log=None):
-    """Log an answer for ``row`` of ``csv_path`` as a session would (with its fingerprint)."""
-    log = LabelFile(log or csv_path.with_name(csv_path.stem + ".labels.jsonl"))
-    log.append(row, label, skipped=skipped, **Table(csv_path, "y").identity(row))
+    return answers(tmp_path / "data.csv")
 
 
 def test_label_session_writes_answers_and_labeled_csv(data_csv, tmp_path):

@@ -1,6 +1,7 @@
 """``skactive label``: ask, in this terminal, for the labels that help the model most."""
 
 import collections
+import contextlib
 import os
 import warnings
 
@@ -51,20 +52,30 @@ def default_out(csv_path, suffix):
     return root + suffix
 
 
-def cmd_label(args):
+Session = collections.namedtuple("Session", "table X log out applied skipped")
+
+
+@contextlib.contextmanager
+def session(args, out_suffix):
+    """Everything checked before the first question, under the lock of ``args.csv``."""
     table, X = load_table(args)
-    out = args.out or default_out(args.csv, ".labeled.csv")
+    out = args.out or default_out(args.csv, out_suffix)
     with SessionLock(args.csv):
         log = open_log(args, table)
         check_out(out, protected=[(args.csv, "input CSV"), (log.path, "answer log")],
                   force=args.force, explicit=args.out is not None)
         applied, skipped, orphans = apply_log(table, log)
         report_orphans(log, table, orphans)
-        y_start = table.y.copy()
-        oracle = _start(args, table, log, applied, skipped)
-        interrupted = _session(args, table, X, log, oracle)
-        table.write(out)
-        _report(args, table, X, y_start, log, out, interrupted)
+        yield Session(table, X, log, out, applied, skipped)
+
+
+def cmd_label(args):
+    with session(args, ".labeled.csv") as s:
+        y_start = s.table.y.copy()
+        oracle = _start(args, s.table, s.log, s.applied, s.skipped)
+        interrupted = _loop(args, s.table, s.X, s.log, oracle)
+        s.table.write(s.out)
+        _report(args, s.table, s.X, y_start, s.log, s.out, interrupted)
     return 130 if interrupted else 0
 
 
@@ -95,7 +106,7 @@ def _start(args, table, log, applied, skipped):
                      labeled=sum(counts.values()), undo_earlier=True)
 
 
-def _session(args, table, X, log, oracle):
+def _loop(args, table, X, log, oracle):
     """Run the loop until the budget is spent or the annotator stops; True if Ctrl-C.
 
     An answer undone from an earlier batch or session ends the current ``fit``; its row

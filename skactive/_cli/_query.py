@@ -5,24 +5,18 @@ import collections
 import numpy as np
 
 from ..utils._terminal import visible
-from ._answers import SHOWN, apply_log, open_log, report_orphans
+from ._answers import SHOWN, apply_log, open_log
 from ._features import make_estimator
-from ._label import balance, default_out, load_table
-from ._safety import SessionLock, UsageError, check_out, say
+from ._label import balance, session
+from ._safety import SessionLock, UsageError, say
 from ._table import UNLABELED, Table, column_index, read_csv
 
 
 def cmd_query(args):
     from .._classifier import ActiveLearningClassifier
 
-    table, X = load_table(args)
-    out = args.out or default_out(args.csv, ".to_label.csv")
-    with SessionLock(args.csv):
-        log = open_log(args, table)
-        check_out(out, protected=[(args.csv, "input CSV"), (log.path, "answer log")],
-                  force=args.force, explicit=args.out is not None)
-        _, skipped, orphans = apply_log(table, log)
-        report_orphans(log, table, orphans)
+    with session(args, ".to_label.csv") as s:
+        table, X, out = s.table, s.X, s.out
         counts, shown = balance(table.y)
         if len(counts) < 2:
             raise UsageError(f"query needs labeled rows of at least two classes in "
@@ -30,7 +24,7 @@ def cmd_query(args):
                              f"first, e.g. with 'skactive label {args.csv} --label-column "
                              f"{args.label_column}'.")
         keep = np.ones(len(table.rows), dtype=bool)
-        keep[list(skipped)] = False
+        keep[list(s.skipped)] = False
         pool = np.flatnonzero((table.y == UNLABELED) & keep)
         if pool.shape[0] == 0:
             raise UsageError(f"{args.csv}: every row is labeled (or skipped); nothing to "
