@@ -38,6 +38,12 @@ class LabelFile:
     warning; the next :meth:`append` cuts it off first, so new answers always start on
     a fresh line and earlier answers are never touched.
 
+    An answer may also carry ``fp`` (a fingerprint of the row's content), ``slot``
+    (which of several identical rows) and ``column`` (the label column): the
+    ``skactive`` command stores answers that way, so they follow their rows when a CSV
+    is sorted. Undo then applies to the content and slot. :meth:`note_classes` adds a
+    ``{"classes": [...]}`` line, which :meth:`load` and :meth:`history` pass over.
+
     Parameters
     ----------
     path : str or path-like
