@@ -98,3 +98,17 @@ def test_every_option_help_names_its_default(command):
     assert options
     for action in options:
         assert "default" in action.help or "required" in action.help, action.option_strings
+
+
+def test_undo_twice_goes_back_two_answers_and_asks_both_rows_again(tmp_path):
+    data = _data(tmp_path / "data.csv")
+    assert run(label_args(data, 2, 1), stdin="a\nb\n").returncode == 0
+    first, second = (r["row"] for r in answers(data))
+    result = run(label_args(data, 1, 1), stdin="u\nu\nb\na\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.index(f"Undone: b (row {second})") < out.index(f"Undone: a (row {first})")
+    recs = [r for r in answers(data) if not r.get("undo")]
+    assert [(r["row"], r["label"]) for r in recs[2:]] == [(first, "b"), (second, "a")]
+    labeled = read_csv(tmp_path / "data.labeled.csv")
+    assert (labeled[first]["y"], labeled[second]["y"]) == ("b", "a")

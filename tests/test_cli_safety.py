@@ -84,6 +84,9 @@ def test_output_never_follows_a_symlink_planted_at_a_predictable_name(data, tmp_
     assert result.returncode == 0, result.stderr
     assert victim.read_text() == "keep me\n"
     assert not out.is_symlink() and len(read_csv(out)) == 20
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask  # not mkstemp's private 0600
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")) == [
         "out.csv.tmp"]  # no temporary file left behind
 

@@ -7,6 +7,7 @@ TF-IDF (fitted on every row, without labels).
 """
 
 import numpy as np
+import scipy.sparse as sp
 
 from ..utils._terminal import visible
 from ._safety import UsageError, say
@@ -118,24 +119,27 @@ class RowResolver:
 
     def __init__(self, X, pool_positions):
         self._candidates = {}
-        for i in pool_positions:
-            self._candidates.setdefault(_row_key(X[i]), []).append(int(i))
+        for i, key in zip(pool_positions, _row_keys(X[pool_positions]), strict=True):
+            self._candidates.setdefault(key, []).append(int(i))
         for queue in self._candidates.values():
             queue.reverse()  # pop() hands out the first row first
 
     def __call__(self, X_query):
         ids = []
-        for k in range(X_query.shape[0]):
-            queue = self._candidates.get(_row_key(X_query[k]))
+        for key in _row_keys(X_query):
+            queue = self._candidates.get(key)
             if not queue:
                 raise RuntimeError("skactive: a queried row is not in the pool.")
             ids.append(queue.pop())
         return ids
 
 
-def _row_key(row):
-    if hasattr(row, "indices"):  # a CSR row
-        row = row.tocsr(copy=True)
-        row.sort_indices()
-        return row.indices.tobytes() + b"|" + row.data.tobytes()
-    return np.ascontiguousarray(row, dtype=np.float64).tobytes()
+def _row_keys(X):
+    """One byte string per row, equal exactly when the rows are."""
+    if sp.issparse(X):
+        X = sp.csr_matrix(X, copy=True)
+        X.sort_indices()
+        ptr, ind, data = X.indptr, X.indices, X.data
+        return [ind[a:b].tobytes() + b"|" + data[a:b].tobytes()
+                for a, b in zip(ptr[:-1], ptr[1:], strict=True)]
+    return [row.tobytes() for row in np.ascontiguousarray(X, dtype=np.float64)]

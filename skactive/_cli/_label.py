@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 
 from ..oracles import ConsoleOracle, StopLabeling
+from ..utils._terminal import visible
 from ._answers import apply_log, class_order, open_log, report_orphans
 from ._features import RowResolver, build_features, make_estimator
 from ._safety import SessionLock, check_out
@@ -44,7 +45,8 @@ def load_table(args):
 
 def balance(y):
     counts = collections.Counter(v for v in y.tolist() if v != UNLABELED)
-    return counts, ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
+    shown = ", ".join(f"{visible(c)} {n}" for c, n in sorted(counts.items()))
+    return counts, shown or "none"
 
 
 def default_out(csv_path, suffix):
@@ -110,20 +112,21 @@ def _loop(args, table, X, log, oracle):
     """Run the loop until the budget is spent or the annotator stops; True if Ctrl-C.
 
     An answer undone from an earlier batch or session ends the current ``fit``; its row
-    is asked again first, then a new ``fit`` continues with the budget left.
+    is asked again first (several ``u`` in a row: the rows in the order answered), then
+    a new ``fit`` continues with the budget left.
     """
     from .._classifier import ActiveLearningClassifier
 
-    again = None
+    again = []  # rows whose answers were undone, to ask first
     while True:
         _, skipped, _ = apply_log(table, log)
-        if again is not None:
+        if again:
             try:
-                oracle.ask([again])
+                oracle.ask(again[:1])
+                again.pop(0)
             except StopLabeling:
-                if oracle.undone_ is None:
+                if not _push_undone(table, oracle, again):
                     return False
-            again = _undone_row(table, oracle)
             continue
         left = args.budget - getattr(oracle, "n_answered_", 0)
         keep = _pool(table, skipped, args)
@@ -145,21 +148,22 @@ def _loop(args, table, X, log, oracle):
         except KeyboardInterrupt:  # Ctrl-C while the model was refitting
             apply_log(table, log)
             return True
-        if getattr(oracle, "undone_", None) is None:
+        if not _push_undone(table, oracle, again):
             apply_log(table, log)
             return False
-        again = _undone_row(table, oracle)
 
 
-def _undone_row(table, oracle):
-    """The position of the row whose answer was just undone, or None."""
-    record, oracle.undone_ = oracle.undone_, None
+def _push_undone(table, oracle, again):
+    """Put the row of the answer just undone first in ``again``; False if nothing was undone."""
+    record, oracle.undone_ = getattr(oracle, "undone_", None), None
     if record is None:
-        return None
+        return False
     i = table.position.get((record["fp"], record["slot"]))
     if i is None:
         print("That row is no longer in the CSV; nothing to ask again.")
-    return i
+    else:
+        again.insert(0, i)
+    return True
 
 
 def _report(args, table, X, y_start, log, out, interrupted):

@@ -46,7 +46,7 @@ def cmd_query(args):
 def cmd_import(args):
     table = Table(args.csv, args.label_column, encoding=args.encoding,
                   missing_label=args.missing_label)
-    header, rows = read_csv(args.answers, args.encoding)
+    header, rows = _read_answers(args.answers, args.encoding)
     wanted = list(table.header)
     missing = [h for h in wanted if h not in header]
     if missing:
@@ -84,6 +84,14 @@ def cmd_import(args):
     _report_lines(conflicts, "answer(s) are for rows already labeled otherwise; the "
                   "existing label was kept (undo it in 'skactive label' to change it)")
     return 0
+
+
+def _read_answers(path, encoding):
+    """The filled-in file: UTF-8 when 'skactive query' wrote it, else like the data."""
+    try:
+        return read_csv(path, "utf-8")
+    except UsageError:
+        return read_csv(path, encoding)
 
 
 def _free_slots(table):

@@ -121,6 +121,7 @@ def write_atomic(path, rows):
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
                                suffix=".tmp")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows(rows)
             f.flush()
@@ -129,6 +130,12 @@ def write_atomic(path, rows):
     except BaseException:
         _remove(tmp)
         raise
+
+
+def _umask():
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def say(message):
