@@ -141,3 +141,10 @@ def test_ctrl_c_while_starting_up_is_one_line_with_exit_130(data, monkeypatch, c
     assert cli.main([str(a) for a in label_args(data, 1, 1)]) == 130
     err = capsys.readouterr().err
     assert err.strip() == "skactive: interrupted; every answer given is saved."
+
+
+def test_log_equal_to_the_csv_is_refused(data):
+    before = data.read_bytes()
+    _one_line_error(run(label_args(data, 1, 1, "--log", data), stdin="a\n"),
+                    "is the input CSV")
+    assert data.read_bytes() == before

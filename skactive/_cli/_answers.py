@@ -34,6 +34,8 @@ def default_log(csv_path):
 def open_log(args, table):
     """The log for ``args.csv``, checked: writable, this label column, fingerprinted."""
     path = args.log or default_log(args.csv)
+    if os.path.realpath(path) == os.path.realpath(args.csv):
+        raise UsageError(f"--log {path} is the input CSV; choose another file.")
     check_writable(path, "answer log")
     log = TableLog(path, table)
     records = log.records()

@@ -62,6 +62,8 @@ class SessionLock:
 def _alive(pid):
     if pid == os.getpid():
         return False
+    if os.name == "nt":  # os.kill would terminate the process there
+        return _alive_windows(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -71,6 +73,21 @@ def _alive(pid):
     except OSError:
         return False
     return True
+
+
+def _alive_windows(pid):
+    import ctypes
+
+    kernel32 = ctypes.windll.kernel32
+    handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+    if not handle:
+        return False
+    code = ctypes.c_ulong()
+    try:
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+    finally:
+        kernel32.CloseHandle(handle)
+    return code.value == 259  # STILL_ACTIVE
 
 
 def _remove(path):
@@ -121,7 +138,8 @@ def write_atomic(path, rows):
     fd, tmp = tempfile.mkstemp(dir=folder, prefix="." + os.path.basename(path) + ".",
                                suffix=".tmp")
     try:
-        os.fchmod(fd, 0o666 & ~_umask())  # as open() would create it, not mkstemp's 0600
+        if hasattr(os, "fchmod"):  # as open() would create it, not mkstemp's 0600
+            os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
             csv.writer(f).writerows(rows)
             f.flush()
