@@ -32,6 +32,7 @@ class CsvOracle(ConsoleOracle):
             self._given = None
 
     def _split(self, X_query):
+        # ConsoleOracle turns a query into rows and ids here; a CSV row is shown by its id.
         ids = self._given if self._given is not None else self.resolve(X_query)
         return list(ids), list(ids), True
 
