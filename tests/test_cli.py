@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from cli_support import answer, answers, label_args, read_csv, run
 
 from skactive import cli
 from skactive.oracles import LabelFile
@@ -30,23 +31,8 @@ def data_csv(tmp_path):
     return path
 
 
-def run(args, stdin="", cwd=None):
-    return subprocess.run([sys.executable, "-m", "skactive", *map(str, args)], input=stdin,
-                          capture_output=True, text=True, timeout=120, cwd=cwd)
-
-
-def read_csv(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def label_args(path, budget, batch_size):
-    return ["label", path, "--label-column", "y", "--budget", budget, "--batch-size",
-            batch_size, "--random-state", "0"]
-
-
 def records(tmp_path):
-    return LabelFile(tmp_path / "data.labels.jsonl").records()
+    return answers(tmp_path / "data.csv")
 
 
 def test_label_session_writes_answers_and_labeled_csv(data_csv, tmp_path):
@@ -62,12 +48,14 @@ def test_label_session_writes_answers_and_labeled_csv(data_csv, tmp_path):
     assert [r["y"] for r in rows] == [expected.get(i, "") for i in range(N_ROWS)]
     assert rows[5]["x"] == read_csv(data_csv)[5]["x"]  # other cells untouched
     out = result.stdout
-    assert "[1/4]" in out and "[4/4]" in out and "  noise : " in out
-    assert "Labeled 4 row(s) this session (0 skipped); 8 of 40 rows are labeled." in out
+    assert "[1/4 · 4 labeled · 2 classes]" in out and "[4/4 · 7 labeled" in out
+    assert "  noise : " in out
+    assert "Labeled 4 row(s) this session; 8 of 40 rows are labeled (0 skipped in all)." in out
     assert "Class balance: a 4, b 4." in out and "Estimated accuracy: " in out
     lines = (tmp_path / "data.labels.jsonl").read_text().splitlines()
-    assert [set(json.loads(line)) for line in lines] == [
-        {"row", "label", "skipped", "round", "time"}] * 4
+    assert json.loads(lines[0])["classes"] == ["a", "b"]  # the numbers of the classes
+    assert [set(json.loads(line)) for line in lines[1:]] == [
+        {"row", "label", "skipped", "round", "time", "fp", "slot", "column"}] * 4
     assert [r["round"] for r in recs] == [1, 1, 2, 2]
 
 
@@ -86,8 +74,8 @@ def test_skip_undo_bad_input_and_eof_mid_batch(data_csv, tmp_path):
     assert "Undone; asking the previous row again." in out
     assert "Type a class name or its number" in out
     assert "There is no class number 7; choose 1-2." in out and "Not added." in out
-    assert "[5/6]" in out and "Stopped; 4 answer(s) kept." in out
-    assert "Labeled 3 row(s) this session (1 skipped)" in out
+    assert "[5/6 · " in out and "Stopped; 4 answer(s) kept." in out
+    assert "Labeled 3 row(s) this session; 7 of 40 rows are labeled (1 skipped in all)" in out
 
 
 def test_resume_does_not_reask_answered_or_skipped_rows(data_csv, tmp_path):
@@ -117,14 +105,14 @@ def test_killed_process_loses_no_answer_and_rerun_resumes(data_csv, tmp_path):
         proc.stdin.flush()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            if labels_path.exists() and labels_path.read_bytes().count(b"\n") >= 3:
+            if labels_path.exists() and labels_path.read_bytes().count(b"\n") >= 4:  # note + 3
                 break
             time.sleep(0.05)
         proc.kill()  # SIGKILL between the third and the fourth answer
     finally:
         proc.wait(timeout=30)
     assert proc.returncode != 0
-    recs = LabelFile(labels_path).records()
+    recs = [r for r in LabelFile(labels_path).records() if "row" in r]
     assert [r["label"] for r in recs] == ["a", "b", "a"]
     answered = {r["row"] for r in recs}
     assert not (tmp_path / "data.labeled.csv").exists()
@@ -135,16 +123,15 @@ def test_killed_process_loses_no_answer_and_rerun_resumes(data_csv, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "half-written last line" in result.stderr and "Traceback" not in result.stderr
     assert "7 labeled (3 from" in result.stdout
-    recs = LabelFile(labels_path).records()
+    recs = [r for r in LabelFile(labels_path).records() if "row" in r]
     assert len(recs) == 5 and not {r["row"] for r in recs[3:]} & answered
     rows = read_csv(tmp_path / "data.labeled.csv")
     assert [rows[r["row"]]["y"] for r in recs] == ["a", "b", "a", "b", "b"]
 
 
 def test_query_writes_most_uncertain_unlabeled_rows(data_csv, tmp_path):
-    log = LabelFile(tmp_path / "data.labels.jsonl")  # answered earlier: x = -0.13, 0.13
-    log.append(19, "a")
-    log.append(20, "b")
+    answer(data_csv, 19, "a")  # answered earlier: x = -0.13, 0.13
+    answer(data_csv, 20, "b")
     out = tmp_path / "to_label.csv"
     result = run(["query", data_csv, "--label-column", "y", "-n", "4", "--out", out,
                   "--ignore-column", "noise"])
@@ -183,7 +170,7 @@ def test_text_column_and_cold_start_without_labels(tmp_path, monkeypatch, capsys
 
 def test_retry_skipped_puts_skipped_rows_back_in_the_pool(data_csv, tmp_path, monkeypatch,
                                                           capsys):
-    LabelFile(tmp_path / "data.labels.jsonl").append(7, None, skipped=True)
+    answer(data_csv, 7, None, skipped=True)
     for extra, pool in (([], 35), (["--retry-skipped"], 36)):
         monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # stop at the first question
         assert cli.main([*map(str, label_args(data_csv, 1, 1)), *extra]) == 0
@@ -196,8 +183,9 @@ def test_retry_skipped_puts_skipped_rows_back_in_the_pool(data_csv, tmp_path, mo
         (["label", "{dir}/missing.csv", "--label-column", "y"], "missing.csv: no such file."),
         (["label", "{csv}", "--label-column", "target"], "--label-column 'target' is not a "
          "column of the CSV (columns: x, noise, y)."),
-        (["label", "{words}", "--label-column", "y"], "column 'word' is not numeric (row 0: "
-         "'hello'); use --text-column 'word'"),
+        (["label", "{words}", "--label-column", "y"], "column 'word' is not numeric (e.g. "
+         "'hello') and has 2 distinct values, too many to one-hot encode; use --text-column "
+         "'word'"),
         (["query", "{one_class}", "--label-column", "y"], "query needs labeled rows of at "
          "least two classes in 'y' (found: a 4)"),
         (["query", "{csv}", "--label-column", "y", "--text-column", "nope"],
@@ -209,7 +197,8 @@ def test_bad_input_is_one_line_on_stderr_with_exit_code_2(args, message, data_cs
     words = tmp_path / "words.csv"
     words.write_text("x,word,y\n1,hello,a\n2,there,\n")
     one_class = tmp_path / "one.csv"
-    one_class.write_text("x,y\n" + "".join(f"{i},{'a' if i < 4 else ''}\n" for i in range(8)))
+    one_class.write_text("x,y\n" + "".join(f"{i % 3},{'a' if i < 4 else ''}\n"
+                                            for i in range(8)))
     paths = {"dir": tmp_path, "csv": data_csv, "words": words, "one_class": one_class}
     code = cli.main([a.format(**paths) for a in args])
     err = capsys.readouterr().err
@@ -230,10 +219,3 @@ def test_bad_option_values_exit_2(capsys):
     assert info.value.code == 2
     assert "argument --batch-size: must be at least 1, got 0" in capsys.readouterr().err
 
-
-def test_demo_subcommand_runs_the_seed_scenario(tmp_path, capsys):
-    png = tmp_path / "curve.png"
-    assert cli.main(["demo", "--seeds", "1", "--out", str(png)]) == 0
-    out = capsys.readouterr().out
-    assert "Seed scenario: 1 seeds" in out and "least_confident" in out
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

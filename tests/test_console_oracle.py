@@ -146,3 +146,40 @@ def test_sparse_rows_show_nonzeros_and_log_them_as_content_ids(tmp_path):
     oracle(sp.csr_matrix(np.array([[0.0, 2.0, 0.0], [1.0, 0.0, 0.0]])))
     assert "--- [1] ---\n  x[1] : 2.0\nclasses:" in out.getvalue()
     assert log.load() == {((1, 2.0),): "a", ((0, 1.0),): "b"}
+
+
+def test_control_characters_are_shown_as_escapes():
+    oracle, out = _oracle(["a"], classes=["a", "b\x1b[0m"])
+    oracle(["\x1b]0;title\x07two\nlines"])
+    text = out.getvalue()
+    assert "\x1b" not in text and "\\x1b]0;title\\x07two\\nlines\n" in text
+    assert "[2] b\\x1b[0m" in text
+
+
+def test_unique_prefix_and_number_answers_echo_the_class_recorded():
+    oracle, out = _oracle(["pos", "2", "negative", "ne", "n", "neu"],
+                          classes=["positive", "negative", "neutral"])
+    assert oracle(["w", "x", "y", "z"]).tolist() == ["positive", "negative", "negative",
+                                                     "neutral"]
+    text = out.getvalue()
+    assert "label> pos\n  = positive\n" in text and "label> 2\n  = negative\n" in text
+    assert "label> negative\n---" not in text  # typed in full: no echo
+    assert "'ne' is not a known class" in text  # "ne" starts two classes: not a prefix
+
+
+def test_header_shows_running_totals():
+    oracle, out = _oracle(["a", "s", "b"], classes=["a", "b"], progress=(0, 3), labeled=10)
+    oracle(["x", "y", "z"])
+    text = out.getvalue()
+    assert "[1/3 · 10 labeled · 2 classes]" in text and "[3/3 · 11 labeled · 2 classes]" in text
+
+
+def test_undo_earlier_takes_back_an_answer_of_a_previous_batch(tmp_path):
+    log = LabelFile(tmp_path / "answers.jsonl")
+    oracle, out = _oracle(["a", "u"], classes=["a", "b"], label_file=log, undo_earlier=True)
+    assert oracle(["x"]).tolist() == ["a"]
+    with pytest.raises(StopLabeling) as info:
+        oracle(["y"])
+    assert info.value.labels == [] and oracle.undone_["row"] == "x"
+    assert log.load() == {} and oracle.n_answered_ == 0
+    assert "Undone: a (row x); asking that row again." in out.getvalue()

@@ -115,3 +115,27 @@ def test_corrupt_middle_line_is_skipped_with_warning(tmp_path):
         assert LabelFile(path).load() == {0: "a", 1: "b"}
     messages = sorted(str(w.message) for w in record)
     assert len(messages) == 2 and "ignoring line 2" in messages[0] and "line 3" in messages[1]
+
+
+def test_fingerprinted_answers_are_undone_by_content_and_slot(tmp_path):
+    log = LabelFile(tmp_path / "a.jsonl")
+    log.append(0, "a", fingerprint="f1", slot=0, column="y")
+    log.append(1, "b", fingerprint="f1", slot=1, column="y")  # an identical row, other answer
+    log.append(2, "c", fingerprint="f2", column="y")
+    log.retract(7, fingerprint="f1", slot=0)  # that row has moved to position 7 since
+    standing = log.history()
+    assert [(r["fp"], r["slot"], r["label"]) for r in standing] == [("f1", 1, "b"),
+                                                                    ("f2", 0, "c")]
+    assert all(r["column"] == "y" for r in standing)
+
+
+def test_undo_last_takes_back_the_most_recent_standing_answer(tmp_path):
+    log = LabelFile(tmp_path / "a.jsonl")
+    assert log.undo_last() is None
+    log.append(1, "a")
+    log.append(2, "b")
+    log.note_classes(["b", "a"], column="y")
+    assert log.undo_last()["row"] == 2
+    assert LabelFile(tmp_path / "a.jsonl").undo_last(round=3)["row"] == 1  # a new session
+    assert log.load() == {} and log.history() == []
+    assert log.records()[2] == {**log.records()[2], "classes": ["b", "a"], "column": "y"}

@@ -38,6 +38,12 @@ class LabelFile:
     warning; the next :meth:`append` cuts it off first, so new answers always start on
     a fresh line and earlier answers are never touched.
 
+    An answer may also carry ``fp`` (a fingerprint of the row's content), ``slot``
+    (which of several identical rows) and ``column`` (the label column): the
+    ``skactive`` command stores answers that way, so they follow their rows when a CSV
+    is sorted. Undo then applies to the content and slot. :meth:`note_classes` adds a
+    ``{"classes": [...]}`` line, which :meth:`load` and :meth:`history` pass over.
+
     Parameters
     ----------
     path : str or path-like
@@ -67,7 +73,8 @@ class LabelFile:
         return f"{type(self).__name__}({os.fspath(self.path)!r})"
 
     # ------------------------------------------------------------------ writing
-    def append(self, row_id, label, *, skipped=False, round=None):
+    def append(self, row_id, label, *, skipped=False, round=None, fingerprint=None,
+               slot=None, column=None):
         """Record one answer, durably, before returning.
 
         Parameters
@@ -80,20 +87,63 @@ class LabelFile:
             The annotator skipped the row.
         round : int, default=None
             The labeling round the answer belongs to, for the record.
+        fingerprint : str, default=None
+            A hash of the row's content. When given, the answer belongs to the content
+            (the ``slot``-th row with that content), not to ``row_id``: it follows its
+            row when rows are sorted, inserted or deleted.
+        slot : int, default=None
+            Which of several identical rows (0 for the first), with ``fingerprint``.
+        column : str, default=None
+            The label column the answer is for.
         """
         record = {"row": _plain(row_id), "label": None if skipped else _plain(label),
                   "skipped": bool(skipped), "round": round}
-        self._write(record)
+        self._write(_with_identity(record, fingerprint, slot, column))
 
-    def retract(self, row_id, *, round=None):
+    def retract(self, row_id, *, round=None, fingerprint=None, slot=None, column=None):
         """Record that the last answer for ``row_id`` was taken back (undo).
 
         Parameters
         ----------
         row_id : int, str or tuple
         round : int, default=None
+        fingerprint, slot, column : default=None
+            As in :meth:`append`; with a ``fingerprint`` the answer taken back is the
+            last one for that content and slot, wherever its row is now.
         """
-        self._write({"row": _plain(row_id), "undo": True, "round": round})
+        record = {"row": _plain(row_id), "undo": True, "round": round}
+        self._write(_with_identity(record, fingerprint, slot, column))
+
+    def undo_last(self, *, round=None):
+        """Take back the most recent answer still standing, from any session.
+
+        Parameters
+        ----------
+        round : int, default=None
+
+        Returns
+        -------
+        record : dict or None
+            The answer taken back, or ``None`` if there was none.
+        """
+        standing = self.history()
+        if not standing:
+            return None
+        last = standing[-1]
+        self.retract(last["row"], round=round, fingerprint=last.get("fp"),
+                     slot=last.get("slot"), column=last.get("column"))
+        return last
+
+    def note_classes(self, classes, *, column=None):
+        """Record the order of the classes, so their numbers stay the same next session.
+
+        Parameters
+        ----------
+        classes : list of str
+        column : str, default=None
+        """
+        record = {"classes": [_plain(c) for c in classes]}
+        self._write(_with_identity(record, None, None, column))
 
     def _write(self, record):
         record["time"] = datetime.datetime.now(datetime.timezone.utc).isoformat(
@@ -180,6 +230,30 @@ class LabelFile:
             out.append(record)
         return out
 
+    def history(self):
+        """The answers still standing, in the order they were given.
+
+        An undo takes back the most recent standing answer for the same row (for the
+        same fingerprint and slot, when the answers carry one).
+
+        Returns
+        -------
+        answers : list of dict
+        """
+        standing = []
+        for record in self.records():
+            if "row" not in record:
+                continue  # a note, e.g. the order of the classes
+            if record.get("undo"):
+                key = _identity(record)
+                for k in range(len(standing) - 1, -1, -1):
+                    if _identity(standing[k]) == key:
+                        del standing[k]
+                        break
+                continue
+            standing.append(record)
+        return standing
+
     def load(self, missing_label=None):
         """The current answer for every row: ``{row_id: label}``.
 
@@ -197,25 +271,38 @@ class LabelFile:
             In the order rows were first answered. Ids stored as lists (tuple index
             labels) come back as tuples.
         """
-        stacks = {}
-        for record in self.records():
-            row = _key(record["row"])
-            if record.get("undo"):
-                if stacks.get(row):
-                    stacks[row].pop()
-                continue
-            label = missing_label if record.get("skipped") else _key(record.get("label"))
-            stacks.setdefault(row, []).append(label)
-        return {row: stack[-1] for row, stack in stacks.items() if stack}
+        answers = {}
+        for record in self.history():
+            skipped = record.get("skipped")
+            answers[_key(record["row"])] = missing_label if skipped else _key(record["label"])
+        return answers
+
+
+def _with_identity(record, fingerprint, slot, column):
+    if fingerprint is not None:
+        record["fp"] = fingerprint
+        record["slot"] = 0 if slot is None else int(slot)
+    if column is not None:
+        record["column"] = column
+    return record
+
+
+def _identity(record):
+    """Which answer slot a record is about: its content and slot when known, else its row."""
+    if "fp" in record:
+        return ("fp", record["fp"], record.get("slot", 0))
+    return ("row", _key(record["row"]))
 
 
 def _parse(line):
-    """The record on one line, or None if the line is not a whole answer record."""
+    """The record on one line, or None if it is not a whole answer (or note) record."""
     try:
         record = json.loads(line)
     except ValueError:  # also UnicodeDecodeError: a write cut inside a character
         return None
-    return record if isinstance(record, dict) and "row" in record else None
+    if not isinstance(record, dict):
+        return None
+    return record if "row" in record or "classes" in record else None
 
 
 def _fsync_dir(directory):

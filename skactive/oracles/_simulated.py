@@ -1,50 +1,12 @@
-"""Oracles: whoever answers the queries. Any callable ``oracle(X_query) -> labels`` works.
-
-The oracle receives the queried rows in the caller's container (ndarray, CSR matrix,
-DataFrame with its index, or a list of strings) and returns one label per row, in order.
-Returning ``missing_label`` for a row means "skipped".
-"""
+"""SimulatedOracle: answers with known true labels, looked up by each row's content."""
 
 import numpy as np
 import scipy.sparse as sp
 
-from .utils._validation import is_text
+from ..utils._validation import is_text
+from ._base import Oracle
 
-__all__ = ["ConsoleOracle", "LabelFile", "Oracle", "SimulatedOracle", "StopLabeling"]
-
-
-class StopLabeling(Exception):  # noqa: N818 (a signal, not an error)
-    """Raised by an oracle to end the loop cleanly: the annotator wants to stop.
-
-    ``ActiveLearningClassifier.fit`` catches it, keeps every answer (including
-    ``labels``, the answers given for the first rows of the interrupted batch), fits the
-    final model and sets ``termination_condition_ = "stopped_by_oracle"``.
-
-    Parameters
-    ----------
-    message : str, default="labeling stopped by the oracle"
-    labels : sequence, default=None
-        Answers for the first ``len(labels)`` rows of the current batch, in order.
-    """
-
-    def __init__(self, message="labeling stopped by the oracle", labels=None):
-        super().__init__(message)
-        self.labels = labels
-
-
-class Oracle:
-    """Base class for oracles.
-
-    An oracle stands for an annotator outside the estimator, so copies of an estimator
-    share it: ``clone`` and ``copy.deepcopy`` return the same oracle rather than copying
-    its data (a simulated oracle may hold a whole dataset).
-    """
-
-    def __call__(self, X_query):
-        raise NotImplementedError(f"{type(self).__name__} must implement __call__(X_query).")
-
-    def __deepcopy__(self, memo):
-        return self
+__all__ = ["SimulatedOracle"]
 
 
 def _dense_keys(A):
@@ -222,7 +184,3 @@ class SimulatedOracle(Oracle):
         self.n_answered_ += positions.shape[0]
         return self.y[positions]
 
-
-# Defined in their own modules (one idea per module), imported last: they build on Oracle.
-from ._console import ConsoleOracle  # noqa: E402
-from ._label_file import LabelFile  # noqa: E402

@@ -6,9 +6,10 @@ import sys
 import numpy as np
 import scipy.sparse as sp
 
+from ..utils._terminal import visible
+from ..utils._validation import is_text
+from ._base import Oracle, StopLabeling
 from ._label_file import LabelFile
-from .oracles import Oracle, StopLabeling
-from .utils._validation import is_text
 
 __all__ = ["ConsoleOracle"]
 
@@ -41,12 +42,16 @@ class ConsoleOracle(Oracle):
     """Ask a person, in a terminal, for the label of each queried row.
 
     Each row is printed (every column with its name for a DataFrame, the document for
-    text, or whatever ``show(row)`` returns), followed by the known classes. The
-    annotator types a class name, or its number when the menu shows numbers, or:
+    text, or whatever ``show(row)`` returns; control characters in the data are shown as
+    escapes such as ``\\x1b``, never sent to the terminal), followed by the known
+    classes. The annotator types a class name, the start of one (``pos`` for
+    ``positive``, when no other class starts that way), or its number when the menu
+    shows numbers; the class recorded is echoed when it was not typed in full. Or:
 
     - ``s`` to skip the row (its answer is ``missing_label``: it costs budget and is not
       asked again in this ``fit``),
-    - ``u`` to undo the previous answer of this batch (it is asked again),
+    - ``u`` to undo the previous answer of this batch (it is asked again); at the start
+      of a batch, see ``undo_earlier``,
     - ``q`` to stop: raises :class:`~skactive.oracles.StopLabeling` carrying the answers
       given so far in the batch; ``ActiveLearningClassifier.fit`` keeps all of them and
       ends with ``termination_condition_ == "stopped_by_oracle"``. End of input (Ctrl-D,
@@ -86,6 +91,14 @@ class ConsoleOracle(Oracle):
     progress : int or (int, int), default=None
         ``total`` or ``(done, total)``: the header shows ``[k/total]``, ``k`` counting
         the answers from ``done + 1``. ``None`` shows ``[k]`` only.
+    labeled : int, default=None
+        Rows labeled before the first question. When given, the header also shows the
+        running totals, e.g. ``[12/50 · 62 labeled · 3 classes]``.
+    undo_earlier : bool, default=False
+        With a ``label_file``: ``u`` at the start of a batch takes back the last answer
+        in the file, even one from an earlier batch or session. It is retracted in the
+        file, ``undone_`` is set to its record, and :class:`StopLabeling` is raised, so
+        the caller can ask that row again. ``False``: ``u`` only undoes within a batch.
 
     Attributes
     ----------
@@ -95,6 +108,9 @@ class ConsoleOracle(Oracle):
         Rows answered so far, skips included, undone answers not.
     n_calls_ : int
         Batches asked.
+    undone_ : dict or None
+        The record taken back by the last ``u`` at the start of a batch
+        (``undo_earlier``), else ``None``.
 
     Examples
     --------
@@ -111,7 +127,8 @@ class ConsoleOracle(Oracle):
     """
 
     def __init__(self, classes=None, show=None, input=None, output=None, missing_label=-1,
-                 label_file=None, row_ids=None, progress=None):
+                 label_file=None, row_ids=None, progress=None, labeled=None,
+                 undo_earlier=False):
         self.classes = classes
         self.show = show
         self.input = input
@@ -120,6 +137,8 @@ class ConsoleOracle(Oracle):
         self.label_file = label_file
         self.row_ids = row_ids
         self.progress = progress
+        self.labeled = labeled
+        self.undo_earlier = undo_earlier
 
     # ------------------------------------------------------------------ state
     def _init_state(self):
@@ -127,6 +146,8 @@ class ConsoleOracle(Oracle):
             self.classes_ = [] if self.classes is None else list(self.classes)
             self.n_answered_ = 0
             self.n_calls_ = 0
+            self.undone_ = None
+            self._n_labeled = 0  # labeled (not skipped) answers given, undos deducted
             lf = self.label_file
             self._log = None if lf is None else lf if isinstance(lf, LabelFile) else LabelFile(lf)
 
@@ -184,7 +205,7 @@ class ConsoleOracle(Oracle):
             text = self.show(row)
             return "" if text is None else str(text).rstrip("\n") + "\n"
         if isinstance(row, str):
-            return row + "\n"
+            return visible(row) + "\n"
         if hasattr(row, "index") and hasattr(row, "iloc"):  # a DataFrame row (Series)
             names = [str(name) for name in row.index]
             values = list(row.to_numpy())
@@ -197,8 +218,9 @@ class ConsoleOracle(Oracle):
         else:
             values = list(row)
             names = [f"x[{j}]" for j in range(len(values))]
+        names = [visible(n) for n in names]
         width = min(max((len(n) for n in names), default=0), 30)
-        pairs = zip(names, values, strict=True)
+        pairs = zip(names, (visible(v) for v in values), strict=True)
         lines = (f"  {name:<{width}} : {value}\n" for name, value in pairs)
         return "".join(lines)
 
@@ -214,9 +236,10 @@ class ConsoleOracle(Oracle):
         if not self.classes_:
             return f"classes: none yet, type a label   ({commands})\n"
         if self._shortcuts():
-            names = "  ".join(f"[{k}] {c}" for k, c in enumerate(self.classes_, start=1))
+            names = "  ".join(f"[{k}] {visible(c)}"
+                              for k, c in enumerate(self.classes_, start=1))
         else:
-            names = ", ".join(str(c) for c in self.classes_)
+            names = ", ".join(visible(c) for c in self.classes_)
         return f"classes: {names}   ({commands})\n"
 
     def _header(self, row_id, named):
@@ -228,8 +251,12 @@ class ConsoleOracle(Oracle):
         else:
             done, total = progress
         k = done + self.n_answered_ + 1
-        counter = f"[{k}/{total}]" if total is not None else f"[{k}]"
-        return f"--- {counter} row {row_id} ---\n" if named else f"--- {counter} ---\n"
+        counter = f"{k}/{total}" if total is not None else f"{k}"
+        if self.labeled is not None:
+            counter += (f" · {self.labeled + self._n_labeled} labeled · "
+                        f"{len(self.classes_)} classes")
+        row = f" row {visible(row_id)}" if named else ""
+        return f"--- [{counter}]{row} ---\n"
 
     # ------------------------------------------------------------------ answers
     def _resolve(self, text):
@@ -262,11 +289,15 @@ class ConsoleOracle(Oracle):
                     if classes else "There are no numbered classes yet; type a label."
                 )
             return classes[k - 1]
+        started = [c for c in classes if str(c).casefold().startswith(text.casefold())]
+        if len(started) == 1:
+            return started[0]
         return self._new_class(text)
 
     def _new_class(self, value):
         known = ", ".join(str(c) for c in self.classes_) or "none yet"
-        reply = self._readline(f"{value!r} is not a known class (known: {known}). "
+        reply = self._readline(f"{visible(repr(value))} is not a known class (known: "
+                               f"{visible(known)}). "
                                "Add it as a new class? [y/N] ")
         if reply is None:
             return _QUIT
@@ -279,6 +310,44 @@ class ConsoleOracle(Oracle):
         number = " or its number" if self.classes_ and self._shortcuts() else ""
         return (f"Type a class name{number}; s to skip, u to undo the previous answer, "
                 "q to stop (your answers are kept).")
+
+    def _ask(self):
+        """Read lines until one is a class or a command; echo a class not typed in full."""
+        while True:
+            text = self._readline("label> ")
+            try:
+                answer = _QUIT if text is None else self._resolve(text)
+            except _BadAnswer as exc:
+                self._write(f"{exc}\n")
+                continue
+            if answer is _HELP:
+                self._write(self._hint() + "\n")
+                continue
+            if not any(answer is c for c in _COMMANDS.values()) and str(answer) != text:
+                self._write(f"  = {visible(answer)}\n")
+            return answer
+
+    def _count(self, step, skipped):
+        self.n_answered_ += step
+        if not skipped:
+            self._n_labeled += step
+
+    def _undo_earlier(self, answers):
+        """``u`` at the start of a batch: nothing to undo here, or an earlier answer."""
+        if not (self.undo_earlier and self._log is not None):
+            self._write("Nothing to undo in this batch (earlier answers already "
+                        "trained the model).\n")
+            return
+        record = self._log.undo_last(round=self.n_calls_)
+        if record is None:
+            self._write("Nothing to undo: no answer yet.\n")
+            return
+        self.undone_ = record
+        self._count(-1, bool(record.get("skipped")))
+        shown = "skip" if record.get("skipped") else visible(record.get("label"))
+        self._write(f"Undone: {shown} (row {visible(record['row'])}); asking that row "
+                    "again.\n")
+        raise StopLabeling("the annotator took back an earlier answer", labels=list(answers))
 
     def _record(self, row_id, answer, skipped):
         if self._log is not None:
@@ -304,32 +373,22 @@ class ConsoleOracle(Oracle):
         """
         self._init_state()
         self.n_calls_ += 1
+        self.undone_ = None
         rows, ids, named = self._split(X_query)
-        answers = []
+        answers, skips = [], []
         while len(answers) < len(rows):
             i = len(answers)
             self._write("\n" + self._header(ids[i], named) + self._format(rows[i]) + self._menu())
-            while True:
-                text = self._readline("label> ")
-                try:
-                    answer = _QUIT if text is None else self._resolve(text)
-                except _BadAnswer as exc:
-                    self._write(f"{exc}\n")
-                    continue
-                if answer is _HELP:
-                    self._write(self._hint() + "\n")
-                    continue
-                break
+            answer = self._ask()
             if answer is _QUIT:
                 self._write(f"Stopped; {self.n_answered_} answer(s) kept.\n")
                 raise StopLabeling("the annotator stopped labeling", labels=list(answers))
             if answer is _UNDO:
                 if not answers:
-                    self._write("Nothing to undo in this batch (earlier answers already "
-                                "trained the model).\n")
+                    self._undo_earlier(answers)
                     continue
                 answers.pop()
-                self.n_answered_ -= 1
+                self._count(-1, skips.pop())
                 if self._log is not None:
                     self._log.retract(ids[i - 1], round=self.n_calls_)
                 self._write("Undone; asking the previous row again.\n")
@@ -339,7 +398,8 @@ class ConsoleOracle(Oracle):
                 answer = self.missing_label
             self._record(ids[i], answer, skipped)
             answers.append(answer)
-            self.n_answered_ += 1
+            skips.append(skipped)
+            self._count(+1, skipped)
         labels = np.empty(len(answers), dtype=object)
         labels[:] = answers
         return labels
