@@ -25,11 +25,6 @@ Set ``SKACTIVE_EXAMPLE_SMOKE=1`` for a quick run; the figure is written to
 import os
 import time
 
-import matplotlib
-
-matplotlib.use("Agg")  # write files, never block on a window
-
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
 from sklearn.linear_model import LogisticRegression
@@ -103,5 +98,4 @@ display.ax_.set_title(
 )
 path = os.path.join(OUTDIR, "budget_cv.png")
 display.figure_.savefig(path, dpi=100)
-plt.close(display.figure_)
 print(f"figure written to {path}")
