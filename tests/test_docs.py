@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-# The public API: the names in each of these modules' ``__all__`` (the reference is
-# generated from the same lists, see doc/conf.py).
-PUBLIC_MODULES = [
-    "skactive",
-    "skactive.strategies",
-    "skactive.oracles",
-    "skactive.stopping",
-    "skactive.model_selection",
-    "skactive.plotting",
-]
+# The public API: the names in each public module's ``__all__``. The reference has one
+# page per module; it must cover at least these.
+PUBLIC_MODULES = {"skactive", "skactive.strategies", "skactive.oracles", "skactive.stopping",
+                  "skactive.model_selection", "skactive.plotting"}
 
 
 @pytest.fixture(scope="module")
@@ -53,20 +47,16 @@ def site(tmp_path_factory):
     return out
 
 
-def public_names():
-    for module_name in PUBLIC_MODULES:
-        module = importlib.import_module(module_name)
-        for name in module.__all__:
-            if not name.startswith("__"):
-                yield module_name, name
-
-
 def test_every_public_name_has_a_reference_page(site):
-    missing = [f"{module}.{name}" for module, name in public_names()
-               if not (site / "api" / "generated" / f"{module}.{name}.html").exists()]
+    modules = {page.stem for page in (site / "api").glob("skactive*.html")}
+    assert PUBLIC_MODULES <= modules, f"no reference page: {PUBLIC_MODULES - modules}"
+    missing = [
+        f"{module}.{name}" for module in sorted(modules)
+        for name in importlib.import_module(module).__all__
+        if not name.startswith("__")
+        and not (site / "api" / "generated" / f"{module}.{name}.html").exists()
+    ]
     assert not missing, f"public names without an API page: {missing}"
-    for module in PUBLIC_MODULES:
-        assert (site / "api" / f"{module}.html").exists()
 
 
 def test_entry_points_exist(site):
