@@ -13,9 +13,6 @@ whole curve in one number: higher means good accuracy with fewer labels.
 Here nothing is labeled at the start: a simulated annotator
 (:class:`~skactive.oracles.SimulatedOracle`) knows the digits' labels, and
 :func:`~skactive.model_selection.make_oracle_scorer` scores each test fold on that truth.
-
-Set ``SKACTIVE_EXAMPLE_SMOKE=1`` for a quick run; the figure is written to
-``SKACTIVE_EXAMPLE_OUTDIR`` (default: the current directory).
 """
 
 # %%
@@ -35,14 +32,13 @@ from skactive.model_selection import compare_strategies, make_oracle_scorer
 from skactive.oracles import SimulatedOracle
 from skactive.plotting import ActiveLearningCurveDisplay
 
-SMOKE = os.environ.get("SKACTIVE_EXAMPLE_SMOKE") == "1"
-OUTDIR = os.environ.get("SKACTIVE_EXAMPLE_OUTDIR", ".")
 threadpool_limits(1)  # many tiny fits: extra BLAS threads would only spin
+SMOKE = os.environ.get("SKACTIVE_EXAMPLE_SMOKE") == "1"  # a quick run, for the tests
+OUTDIR = os.environ.get("SKACTIVE_EXAMPLE_OUTDIR", ".")  # where the figure is saved
 
 X, y_true = load_digits(return_X_y=True)
-X = X / 16.0
-if SMOKE:
-    X, y_true = X[:400], y_true[:400]
+n_rows = 400 if SMOKE else len(y_true)
+X, y_true = X[:n_rows] / 16.0, y_true[:n_rows]
 y = np.full_like(y_true, -1)  # the whole training set starts unlabeled
 oracle = SimulatedOracle(X, y_true)
 

@@ -12,9 +12,6 @@ from four topics' vocabularies, with filler words and a few words borrowed from 
 topic so that some sentences are genuinely ambiguous.
 :func:`~skactive.model_selection.compare_strategies` then tells how many labels each
 query strategy needs, against random sampling.
-
-Set ``SKACTIVE_EXAMPLE_SMOKE=1`` for a quick run; the figure is written to
-``SKACTIVE_EXAMPLE_OUTDIR`` (default: the current directory).
 """
 
 # %%
