@@ -97,7 +97,7 @@ def write_api_pages():
     for module_name in modules:
         module = importlib.import_module(module_name)
         summary = (module.__doc__ or "").strip().splitlines()[0] if module.__doc__ else ""
-        title = f"``{module_name}``"
+        title = module_name
         lines = [title, "=" * len(title), "", f".. currentmodule:: {module_name}", ""]
         lines += [summary, ""] if summary else []
         classes, functions = [], []
