@@ -12,9 +12,6 @@ from four topics' vocabularies, with filler words and a few words borrowed from 
 topic so that some sentences are genuinely ambiguous.
 :func:`~skactive.model_selection.compare_strategies` then tells how many labels each
 query strategy needs, against random sampling.
-
-Set ``SKACTIVE_EXAMPLE_SMOKE=1`` for a quick run; the figure is written to
-``SKACTIVE_EXAMPLE_OUTDIR`` (default: the current directory).
 """
 
 # %%
@@ -22,11 +19,6 @@ Set ``SKACTIVE_EXAMPLE_SMOKE=1`` for a quick run; the figure is written to
 # ------------------------------------------
 import os
 
-import matplotlib
-
-matplotlib.use("Agg")  # write files, never block on a window
-
-import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -117,5 +109,4 @@ display = ActiveLearningCurveDisplay.from_cv_results(result)
 display.ax_.set_title("Topic classification of short sentences")
 path = os.path.join(OUTDIR, "text_classification.png")
 display.figure_.savefig(path, dpi=100)
-plt.close(display.figure_)
 print(f"figure written to {path}")

@@ -1,51 +1,61 @@
-"""The label-efficiency benchmark's core runs on a tiny configuration."""
+"""The label-efficiency benchmark runs end to end on a tiny configuration.
 
-import importlib.util
+The benchmark is a script, not a module of the test suite: it runs here as a subprocess,
+the way a user runs it, and the test reads the JSON it writes.
+"""
+
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from skactive.model_selection import aulc
 from skactive.strategies import available_strategies
 
-PATH = Path(__file__).resolve().parents[1] / "benchmarks" / "label_efficiency.py"
+SCRIPT = Path(__file__).resolve().parents[1] / "benchmarks" / "label_efficiency.py"
 
 
 @pytest.fixture(scope="module")
-def bench():
-    spec = importlib.util.spec_from_file_location("label_efficiency", PATH)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def result(tmp_path_factory):
+    out = tmp_path_factory.mktemp("label_efficiency") / "result.json"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--datasets", "iris", "--seeds", "1",
+         "--n-jobs", "1", "--json", str(out)],
+        cwd=out.parent, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return json.loads(out.read_text()), proc.stdout
 
 
-def test_aulc_and_labels_to_reach(bench):
-    # Trapezoids over [10, 30]: (0.5 + 0.7) / 2 * 10 + (0.7 + 0.9) / 2 * 10 = 14 -> 0.7.
-    assert bench.aulc([10, 20, 30], [0.5, 0.7, 0.9]) == pytest.approx(0.7)
-    assert bench.labels_to_reach([10, 20, 30], [0.5, 0.7, 0.9], 0.7) == (20, True)
-    assert bench.labels_to_reach([10, 20, 30], [0.5, 0.7, 0.9], 0.95) == (30, False)
-
-
-def test_tiny_run_covers_every_strategy(bench):
-    names = available_strategies()
-    result = bench.run_benchmark(["iris"], seeds=1, n_jobs=1, quick=True, timing_sizes=())
+def test_tiny_run_covers_every_strategy(result):
+    result, stdout = result
     summary = result["summary"]
     table, errors = summary["per_dataset"]["iris"], summary["errors"]
     # Every registered strategy is either in the table or reported with its error.
-    assert set(table) | set(errors) == set(names)
+    assert set(table) | set(errors) == set(available_strategies())
     for name in ("random", "margin", "typiclust", "kmeans_init", "kcenter_init", "bandit",
                  "auto"):
         assert name in table, errors.get(name)
-    assert 0.0 <= table["random"]["aulc"] <= 1.0
+    for name in table:
+        assert f"| {name} |" in stdout
+
+
+def test_curves_and_summary_agree_with_the_library(result):
+    result, _ = result
+    summary = result["summary"]
+    table = summary["per_dataset"]["iris"]
     run = result["runs"][0]["strategies"]["random"]
     # Quick plan: 2 labels per class, budget 10 in batches of 5.
     assert run["n_labeled"] == [6, 11, 16]
     assert len(run["accuracy"]) == 3
-    assert table["random"]["aulc"] == pytest.approx(bench.aulc(run["n_labeled"],
-                                                               run["accuracy"]))
+    assert 0.0 <= table["random"]["aulc"] <= 1.0
+    assert table["random"]["aulc"] == pytest.approx(aulc(run["n_labeled"], run["accuracy"]))
     ranks = [summary["overall"][s]["mean_rank"] for s in summary["overall"]]
     assert min(ranks) >= 1 and max(ranks) <= len(ranks)
     assert np.isclose(sum(ranks), len(ranks) * (len(ranks) + 1) / 2)
-    text = bench.markdown(result)
-    for name in table:
-        assert f"| {name} |" in text
