@@ -20,11 +20,12 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._loop import Loop, Run, accepted_params, run_loop
 from ._pool import LabelPool
-from ._refit import check_refit
+from ._refit import REFIT_MODES, check_refit
 from .stopping import check_stopping_criterion
-from .strategies import get_strategy
 from .strategies import _REGISTRY as _STRATEGY_REGISTRY
+from .strategies import get_strategy
 from .utils._indexing import default_chunk_rows, num_rows
+from .utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from .utils._validation import check_input_X, check_int_param, is_text, missing_mask
 
 __all__ = ["BaseActiveLearner", "estimator_has"]
@@ -77,11 +78,16 @@ def _seed_random_states(estimator, random_state):
                                    for key in unset})
 
 
-def _pickled_by_cloudpickle():
-    # cloudpickle (joblib's loky and Dask use it) can send lambdas; plain pickle cannot.
+_WORKER_PICKLERS = ("cloudpickle", "loky", "distributed", "dask")
+
+
+def _pickled_for_workers():
+    # Parallel backends (joblib's loky, Dask) send lambdas with cloudpickle; only plain
+    # pickle (pickle.dump, joblib.dump) fails on them, and there the error should help.
     frame = sys._getframe(1)
     while frame is not None:
-        if "cloudpickle" in frame.f_globals.get("__name__", ""):
+        module = frame.f_globals.get("__name__", "")
+        if any(name in module for name in _WORKER_PICKLERS):
             return True
         frame = frame.f_back
     return False
@@ -89,6 +95,23 @@ def _pickled_by_cloudpickle():
 
 class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
     """Parameters, ``fit`` and ``query`` of the active learners. Not for direct use."""
+
+    _parameter_constraints = {
+        "estimator": [HasMethods(["fit"]), None],
+        "oracle": [callable, None],
+        "query_strategy": "no_validation",  # get_strategy names what it accepts
+        "budget": [Interval(numbers.Integral, 0, None, closed="left")],
+        "batch_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "missing_label": "no_validation",  # checked in _check_params: no bools
+        "stopping_criterion": "no_validation",
+        "cold_start_strategy": "no_validation",
+        "refit": [StrOptions(set(REFIT_MODES))],
+        "pool_chunk_size": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "keep_round_models": ["boolean"],
+        "random_state": ["random_state"],
+        "n_jobs": [Interval(numbers.Integral, None, None, closed="neither"), None],
+        "verbose": [Interval(numbers.Integral, 0, None, closed="left")],
+    }
 
     # ------------------------------------------------------------------ parameters
     def set_params(self, **params):
@@ -115,33 +138,17 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
         return self.estimator if self.estimator is not None else self._default_estimator()
 
     def _check_params(self):
-        name = type(self).__name__
-        check_int_param(self.budget, "budget", name, low=0)
-        check_int_param(self.batch_size, "batch_size", name, low=1)
-        if self.oracle is not None and not callable(self.oracle):
-            raise ValueError(
-                f"The 'oracle' parameter of {name} must be a callable oracle(X_query) -> "
-                f"labels or None. Got {self.oracle!r} instead."
-            )
+        validate_params(self)
         estimator = self._estimator()
         self._check_estimator(estimator)
         ml = self.missing_label
-        if ml is not None and (isinstance(ml, bool) or not isinstance(ml, (numbers.Number, str))):
+        if ml is not None and (isinstance(ml, (bool, np.bool_))
+                               or not isinstance(ml, (numbers.Number, str))):
             raise ValueError(
-                f"The 'missing_label' parameter of {name} must be an int, a float, a str or "
-                f"None. Got {ml!r} instead."
+                f"The 'missing_label' parameter of {type(self).__name__} must be an int, a "
+                f"float, a str or None. Got {ml!r} instead."
             )
-        if self.n_jobs is not None:
-            check_int_param(self.n_jobs, "n_jobs", name, low=-(2**31))
-        check_refit(self.refit, estimator, name)
-        if self.pool_chunk_size is not None:
-            check_int_param(self.pool_chunk_size, "pool_chunk_size", name, low=1)
-        check_int_param(self.verbose, "verbose", name, low=0)
-        if not isinstance(self.keep_round_models, (bool, np.bool_)):
-            raise ValueError(
-                f"The 'keep_round_models' parameter of {name} must be an instance of 'bool'. "
-                f"Got {self.keep_round_models!r} instead."
-            )
+        check_refit(self.refit, estimator, type(self).__name__)
         return estimator
 
     def _fit_collaborators(self):
@@ -330,7 +337,7 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
             try:
                 pickle.dumps(oracle)
             except (pickle.PicklingError, AttributeError, TypeError) as exc:
-                if not _pickled_by_cloudpickle():
+                if not _pickled_for_workers():
                     raise pickle.PicklingError(
                         f"This {type(self).__name__} cannot be pickled because its oracle "
                         f"{oracle!r} is a lambda or a local function. Drop it first: "

@@ -139,10 +139,49 @@ def test_wrong_width_and_length(data):
         oracle(X[:, :3])
 
 
-def test_duplicate_rows_first_label_wins():
-    X = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0]])
-    assert SimulatedOracle(X, [5, 6, 7])(X[[2]]).tolist() == [5]
-    assert SimulatedOracle(["x", "y", "x"], [5, 6, 7])(["x"]).tolist() == [5]
+def test_duplicate_rows_answer_the_most_frequent_label_with_a_warning():
+    X = np.array([[1.0, 2.0], [3.0, 4.0], [1.0, 2.0], [1.0, 2.0], [3.0, 4.0]])
+    with pytest.warns(UserWarning, match=r"1 group\(s\) of identical rows \(3 rows\)"):
+        oracle = SimulatedOracle(X, [7, 6, 5, 7, 6])
+    assert oracle(X[[0, 2, 1]]).tolist() == [7, 7, 6]
+    assert oracle.n_conflicting_groups_ == 1
+
+
+@pytest.mark.parametrize("X", [
+    np.array([[1.0], [1.0], [2.0]]),
+    ["x", "x", "y"],
+    sp.csr_matrix(np.array([[1.0], [1.0], [2.0]])),
+], ids=["dense", "text", "sparse"])
+def test_duplicate_rows_tie_goes_to_the_smallest_label(X):
+    with pytest.warns(UserWarning, match="most frequent"):
+        oracle = SimulatedOracle(X, ["b", "a", "c"])
+    assert oracle(X[:1] if not isinstance(X, list) else X[:1]).tolist() == ["a"]
+
+
+def test_duplicates_with_equal_labels_do_not_warn():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        SimulatedOracle(np.array([[1.0], [1.0]]), [3, 3])
+
+
+def test_unknown_row_names_the_pipeline_cause():
+    oracle = SimulatedOracle(np.array([[1.0, 2.0]]), [0])
+    with pytest.raises(KeyError, match=r"last step of a Pipeline.*make_pipeline"):
+        oracle(np.array([[0.5, 0.5]]))
+
+
+def test_oracle_on_a_memmap_holds_no_copy_of_the_pool(tmp_path):
+    rng = np.random.RandomState(0)
+    X = np.lib.format.open_memmap(tmp_path / "pool.npy", mode="w+", dtype=np.float64,
+                                  shape=(20_000, 50))
+    X[:] = rng.rand(*X.shape)
+    y = rng.randint(0, 3, X.shape[0])
+    oracle = SimulatedOracle(X, y)
+    held = sum(v.nbytes for v in vars(oracle).values() if isinstance(v, np.ndarray))
+    assert held <= 32 * X.shape[0]  # a 16-byte key and one label per row, not 400 bytes
+    np.testing.assert_array_equal(oracle(X[[5, 17, 19_999]]), y[[5, 17, 19_999]])
 
 
 def test_counters(data):

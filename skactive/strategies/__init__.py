@@ -37,7 +37,7 @@ name                    strategy
 ``"ranked_batch"``      :class:`RankedBatch` (uncertainty vs. similarity)
 ``"cluster_margin"``    :class:`ClusterMargin` (low margin, round-robin clusters)
 ``"badge"``             :class:`BADGE` (k-means++ on gradient embeddings)
-``"falcun"``            :class:`Falcun` (uncertainty + diversity of probabilities)
+``"falcun"``            :class:`FALCUN` (uncertainty + diversity of probabilities)
 ======================  ====================================================
 
 Learning which strategy to follow while labeling:
