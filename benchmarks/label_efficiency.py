@@ -31,15 +31,10 @@ import warnings
 
 import numpy as np
 import sklearn
+from _suite import DATASETS, PARTS, TIE, gain_tables
 from joblib import Parallel, delayed
 from sklearn.base import clone
-from sklearn.datasets import (
-    load_breast_cancer,
-    load_digits,
-    load_iris,
-    load_wine,
-    make_classification,
-)
+from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import make_pipeline
@@ -51,38 +46,10 @@ from skactive.model_selection import aulc
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import available_strategies, get_strategy
 
-
-def _synthetic(**kwargs):
-    def load():
-        return make_classification(random_state=0, **kwargs)
-    return load
-
-
-# name -> loader returning (X, y); the synthetic sets are fixed, seeds vary the splits.
-DATASETS = {
-    "iris": lambda: load_iris(return_X_y=True),
-    "wine": lambda: load_wine(return_X_y=True),
-    "breast_cancer": lambda: load_breast_cancer(return_X_y=True),
-    "digits": lambda: load_digits(return_X_y=True),
-    "noisy": _synthetic(n_samples=1500, n_features=20, n_informative=5, flip_y=0.2),
-    "imbalanced": _synthetic(n_samples=2000, n_features=20, n_informative=5,
-                             weights=[0.9, 0.1]),
-    "many_classes": _synthetic(n_samples=2400, n_features=30, n_informative=15,
-                               n_classes=12, n_clusters_per_class=1, class_sep=2.0),
-    "multimodal": _synthetic(n_samples=2000, n_features=20, n_informative=8, n_classes=4,
-                             n_clusters_per_class=2, class_sep=2.0),
-    "high_dim": _synthetic(n_samples=1000, n_features=200, n_informative=10, n_classes=3,
-                           n_clusters_per_class=1, class_sep=2.0),
-}
-TIE = 0.002  # AULC differences below this count as ties in the win/loss columns
 # Strategies whose seed-paired AULC differences to margin and random get their own table.
 FOCUS = ("auto", "bandit", "typiclust")
-# Cheaper settings for strategies whose defaults would not fit the 30-minute budget.
-OVERRIDES = {
-    # Default n_candidates=100, n_eval=500: 100 x n_classes refits per query; a first
-    # probe spent 2,600 s on it for one seed of the nine datasets.
-    "expected_error_reduction": {"n_candidates": 10, "n_eval": 200},
-}
+# Settings other than the registered defaults (none: every strategy runs as a user gets it).
+OVERRIDES = {}
 
 
 def make_estimator():
@@ -126,10 +93,14 @@ def _curve(data, spec, budget, batch, seed, full, cold_start="random"):
         n_labeled = [h["n_labeled"] for h in clf.history_]
         accuracy = list(clf.staged_score(X_test, y_test))
         needed, reached = labels_to_reach(n_labeled, accuracy, 0.95 * full)
+        rounds = clf.history_[1:]
         return {
             "n_labeled": n_labeled, "accuracy": accuracy,
             "aulc": aulc(n_labeled, accuracy), "labels_to_95": needed,
             "reached_95": reached, "seconds": time.perf_counter() - tic,
+            # Mean seconds of one round: choosing the rows plus refitting on the answers.
+            "round_seconds": float(np.mean([h["query_time"] + h["fit_time"] for h in rounds]))
+            if rounds else 0.0,
         }
     except Exception as exc:  # noqa: BLE001 (report and continue)
         return {
@@ -372,6 +343,8 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--datasets", nargs="*", default=None, choices=list(DATASETS))
+    parser.add_argument("--part", choices=list(PARTS), default="all",
+                        help="which part of the suite to run (ignored with --datasets)")
     parser.add_argument("--strategies", nargs="*", default=None)
     parser.add_argument("--json", default="benchmarks/label_efficiency.json")
     args = parser.parse_args(argv)
@@ -380,9 +353,11 @@ def main(argv=None):
         result = run_benchmark(datasets, args.strategies, seeds=min(args.seeds, 2),
                                n_jobs=args.n_jobs, quick=True, timing_sizes=(1_000,))
     else:
-        result = run_benchmark(args.datasets, args.strategies, seeds=args.seeds,
-                               n_jobs=args.n_jobs)
+        result = run_benchmark(args.datasets or PARTS[args.part], args.strategies,
+                               seeds=args.seeds, n_jobs=args.n_jobs)
     print(markdown(result))
+    if "margin" in result["runs"][0]["strategies"]:
+        print("\n" + gain_tables(result))
     print(f"\nwall time: {result['wall_time']['total']:.0f} s "
           f"(curves {result['wall_time']['curves']:.0f} s)")
     if args.json:

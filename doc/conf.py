@@ -156,9 +156,8 @@ def rst_table(header, rows, widths=None):
 
 
 BENCH_TABLES = {
-    "label_efficiency_aulc.rst": "### AULC (mean over seeds; best per dataset in bold)",
-    "label_efficiency_labels.rst": "### Labels to reach 95% of full-pool accuracy "
-                                   "(mean over seeds; + = some seeds never did)",
+    "label_efficiency_aulc.rst": "### Whole suite (16 datasets)",
+    "label_efficiency_labels.rst": "### Held-out part (8 datasets)",
     "peers.rst": "### Against the peers (`bench_peers.py`)",
     "scale.rst": "### Large pools (`bench_scale.py`)",
 }

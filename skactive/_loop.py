@@ -54,9 +54,10 @@ def run_loop(run, pool, X, loop):
     run.model, fit_time = loop.refitter.fit(pool)
     _record(run, pool, loop, _empty_batch(pool), None, fit_time)
     spent = 0
+    explore = _Exploration(pool, loop.budget)
     while (reason := _end_condition(run, pool, X, loop, spent)) is None:
         n = min(loop.batch_size, loop.budget - spent, pool.n_candidates)
-        picker, picked_by = _picker(run.model, loop)
+        picker, picked_by = _picker(run.model, loop, explore.active(run.model))
         batch = _select(picker, run.model, pool, X, n, loop)
         answers, stopped = _ask(loop.oracle, X, batch)
         if stopped:
@@ -66,6 +67,7 @@ def run_loop(run, pool, X, loop):
             batch = batch.head(len(answers))
         labels, skipped = _checked_answers(run, pool, loop, batch, answers, picked_by)
         added = pool.add(batch.indices, labels, skipped, run.n_iter + 1)
+        explore.update(picker is loop.cold_start, batch.n)
         spent += batch.n
         fit_time = 0.0
         if added:
@@ -125,9 +127,42 @@ def _end_condition(run, pool, X, loop, spent):
     return None
 
 
-def _picker(model, loop):
-    """The strategy for this round: the cold start while no model can be fitted."""
-    if model is None and loop.strategy.requires_model:
+class _Exploration:
+    """Whether the cold start goes on once a model exists: while it still finds classes.
+
+    A fit that starts with fewer than two labeled classes explores with the cold start
+    until a model can be fitted, and then as long as the cold start keeps finding new
+    classes: it ends once ``n_known_classes + 2`` rows in a row brought no new class, or
+    once half the budget went to the cold start. A fit that starts with a
+    model never explores (the classes the user labeled are taken as the classes).
+    """
+
+    def __init__(self, pool, budget):
+        self.pool, self.budget = pool, budget
+        self.on = pool.classes is not None and len(pool.classes) < 2
+        self.known = 0 if pool.classes is None else len(pool.classes)
+        self.dry = 0  # consecutive cold-start rows that brought no new class
+        self.rows = 0  # rows picked by the cold start
+
+    def active(self, model):
+        if model is None:
+            return True
+        if self.on and (self.dry >= self.known + 2 or 2 * self.rows >= self.budget):
+            self.on = False  # once the query strategy takes over, it keeps the loop
+        return self.on
+
+    def update(self, by_cold_start, n_rows):
+        if not by_cold_start or self.pool.classes is None:
+            return
+        known = len(self.pool.classes)
+        self.dry = 0 if known > self.known else self.dry + n_rows
+        self.known, self.rows = known, self.rows + n_rows
+
+
+def _picker(model, loop, explore=False):
+    """The strategy for this round: the cold start while no model can be fitted, and
+    while it keeps finding new classes (:class:`_Exploration`)."""
+    if (model is None or explore) and loop.strategy.requires_model:
         return loop.cold_start, f"{loop.cold_start_name} (cold start)"
     return loop.strategy, loop.strategy_name
 

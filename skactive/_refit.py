@@ -1,13 +1,14 @@
 """How the model is (re)fitted after each round: ``refit="full" | "warm_start" | "partial_fit"``."""
 
 import copy
+import numbers
 import time
 
 import numpy as np
 
 from .utils._indexing import index_params, take_rows
 
-__all__ = ["REFIT_MODES", "Refitter", "check_refit"]
+__all__ = ["REFIT_MODES", "Refitter", "check_refit", "semi_supervised_target"]
 
 REFIT_MODES = ("full", "warm_start", "partial_fit")
 
@@ -31,6 +32,28 @@ def check_refit(refit, estimator, owner):
         )
 
 
+def semi_supervised_target(pool):
+    """The labels of every row of ``pool``, ``-1`` for the unlabeled ones."""
+    labeled = pool.labeled_iter >= 0
+    y = pool.y_labeled
+    if y.dtype.kind in "OUS":
+        values = y[labeled]
+        if not all(isinstance(v, numbers.Number) and not isinstance(v, bool) for v in values):
+            raise ValueError(
+                "semi_supervised=True marks unlabeled rows with -1, scikit-learn's "
+                "convention, so the class labels must be numbers; got "
+                f"{sorted(set(map(repr, values)))[:5]}. Encode them as integers first."
+            )
+    target = np.full(y.shape[0], -1, dtype=np.float64 if y.dtype.kind == "f" else object)
+    target[labeled] = y[labeled]
+    if (target[labeled] == -1).any():
+        raise ValueError(
+            "semi_supervised=True marks unlabeled rows with -1, but -1 is a class label "
+            "here. Encode the classes without -1."
+        )
+    return target if target.dtype.kind == "f" else np.asarray(target.tolist())
+
+
 class Refitter:
     """Fits the model of each round from one unfitted prototype.
 
@@ -46,14 +69,19 @@ class Refitter:
         Classification: the number of distinct labels a model needs (2). ``None``
         (regression): a model needs ``min_labels`` labeled rows instead.
     min_labels : int, default=1
+    semi_supervised : bool, default=False
+        Fit on every row of the pool, unlabeled ones marked ``-1`` (scikit-learn's
+        semi-supervised convention), instead of on the labeled rows only. ``"full"`` only.
     """
 
-    def __init__(self, mode, prototype, fit_params, *, min_classes=2, min_labels=1):
+    def __init__(self, mode, prototype, fit_params, *, min_classes=2, min_labels=1,
+                 semi_supervised=False):
         self.mode = mode
         self.prototype = prototype
         self.fit_params = fit_params
         self.min_classes = min_classes
         self.min_labels = min_labels
+        self.semi_supervised = semi_supervised
 
     def ready(self, pool):
         """Whether a model can be fitted on the labeled rows of ``pool``."""
@@ -80,6 +108,11 @@ class Refitter:
         return index_params(self.fit_params, pool.labeled_iter.shape[0], positions)
 
     def _fit(self, pool, previous, new):
+        if self.semi_supervised:
+            n_rows = pool.labeled_iter.shape[0]
+            params = self._params(pool, np.arange(n_rows))
+            return copy.deepcopy(self.prototype).fit(pool.X, semi_supervised_target(pool),
+                                                     **params)
         classify = self.min_classes is not None
         same_classes = previous is not None and (
             not classify or len(previous.classes_) == len(pool.classes)

@@ -8,6 +8,7 @@ import pytest
 import scipy.sparse as sp
 from conftest import RecordingOracle
 from sklearn.base import clone
+from sklearn.datasets import load_iris
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import accuracy_score
@@ -362,14 +363,13 @@ def test_cold_start(binary_problem, seeds):
     assert clf.n_queries_ == 12
     kinds = []
     for h in clf.history_[1:]:
-        cold = len(_known_before(clf, h["round"])) < 2
+        cold = h["strategy"] != "margin"
         kinds.append(cold)
-        if cold:
-            assert "cold start" in h["strategy"]
+        if len(_known_before(clf, h["round"])) < 2:
             assert h["strategy"] == "random (cold start)"
-        else:
-            assert h["strategy"] == "margin"
+        assert h["strategy"] in ("random (cold start)", "margin")
     assert kinds[0] and not kinds[-1]  # both regimes happened
+    assert kinds == sorted(kinds, reverse=True)  # once margin takes over, it keeps it
     assert clf.classes_.tolist() == [0, 1]
     assert len(list(clf.staged_predict(p.X))) == len(clf.history_)
     staged = list(clf.staged_predict_proba(p.X))
@@ -377,6 +377,50 @@ def test_cold_start(binary_problem, seeds):
     for proba in staged:
         assert proba.shape == (p.X.shape[0], 2)
         np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def _three_classes():
+    X, y = load_iris(return_X_y=True)
+    return X, y
+
+
+@pytest.mark.parametrize("cold_start", ["random", "typiclust"])
+def test_cold_start_explores_until_no_new_class(cold_start):
+    # After two classes the cold start goes on while it finds classes; the query
+    # strategy takes over only after n_known_classes + 2 rows in a row found nothing new.
+    X, y_true = _three_classes()
+    clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), budget=30,
+                                   batch_size=1, cold_start_strategy=cold_start,
+                                   random_state=0).fit(X, np.full_like(y_true, -1))
+    cold = [h for h in clf.history_[1:] if "cold start" in h["strategy"]]
+    found = [len(_known_before(clf, h["round"] + 1)) for h in cold]
+    if cold_start == "typiclust":
+        assert found[-1] == 3  # one typical row per cluster finds every iris class
+    assert found[-1] >= 2
+    assert len(cold) - 1 - found.index(found[-1]) == found[-1] + 2  # the dry rows
+    assert all(h["strategy"] == "margin" for h in clf.history_[len(cold) + 1:])
+
+
+def test_cold_start_stops_at_half_the_budget():
+    # One class is never found by the oracle: exploring stops after half the budget.
+    X, y_true = _three_classes()
+    keep = y_true < 2
+    X, y_true = X[keep], y_true[keep]
+    y = np.full_like(y_true, -1)
+    clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), budget=40,
+                                   batch_size=1, random_state=0).fit(X, y)
+    n_cold = sum("cold start" in h["strategy"] for h in clf.history_[1:])
+    assert n_cold <= 20
+    assert clf.history_[-1]["strategy"] == "margin"
+
+
+def test_no_exploration_when_the_user_labeled_two_classes():
+    X, y_true = _three_classes()
+    y = np.full_like(y_true, -1)
+    y[[0, 1, 50, 51]] = y_true[[0, 1, 50, 51]]  # class 2 unlabeled, but a model exists
+    clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), budget=4,
+                                   random_state=0).fit(X, y)
+    assert [h["strategy"] for h in clf.history_[1:]] == ["margin"] * 4
 
 
 def test_cold_start_with_model_free_query_strategy(binary_problem):

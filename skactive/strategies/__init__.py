@@ -46,10 +46,12 @@ Learning which strategy to follow while labeling:
 name                    strategy
 ======================  ====================================================
 ``"bandit"``            :class:`StrategyBandit` (ALBL: EXP4.P over strategies, IWACC reward)
-``"auto"``              :class:`StrategyBandit` with the tuned default configuration
+``"auto"``              :class:`ExploreThenExploit` (TypiClust while the model gets
+                        typical rows wrong, then margin)
 ======================  ====================================================
 """
 
+from ._auto import ExploreThenExploit
 from ._badge import BADGE, FALCUN, Falcun
 from ._bandit import StrategyBandit
 from ._base import QueryStrategy, ScoreFunction, top_n
@@ -69,6 +71,7 @@ __all__ = [
     "ClusterMargin",
     "CoreSet",
     "DensityWeighted",
+    "ExploreThenExploit",
     "ExpectedErrorReduction",
     "FALCUN",
     "Falcun",
@@ -89,16 +92,6 @@ __all__ = [
     "uncertainty_scores",
 ]
 
-# The tuned default bandit (benchmarks/README.md, "Label efficiency").
-_AUTO = {
-    "strategies": ("margin", "typiclust"),
-    "reward": "surprise",
-    "split_batch": True,
-    "learning_rate": 1.0,
-    "discount": 0.8,
-    "exploration": 0.1,
-}
-
 # name -> (class, keyword arguments)
 _REGISTRY = {
     "random": (RandomSampling, {}),
@@ -118,7 +111,7 @@ _REGISTRY = {
     "badge": (BADGE, {}),
     "falcun": (FALCUN, {}),
     "bandit": (StrategyBandit, {}),
-    "auto": (StrategyBandit, _AUTO),
+    "auto": (ExploreThenExploit, {}),
 }
 
 # alias -> the registry name it builds (documented above)

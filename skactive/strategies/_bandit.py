@@ -100,10 +100,9 @@ class StrategyBandit(QueryStrategy):
     - ``"model_change"``: the fraction of (up to 2000) pool rows whose predicted class
       changed after the last batch was added, divided by twice its running average.
 
-    The ``"auto"`` strategy name is the configuration tuned in the project's benchmark
-    (``benchmarks/README.md``): ``StrategyBandit(("margin", "typiclust"),
-    reward="surprise", split_batch=True, learning_rate=1.0, discount=0.8,
-    exploration=0.1)``. The defaults here are Hsu & Lin's ALBL.
+    The defaults are Hsu & Lin's ALBL. With a short budget (a few hundred labels) its
+    small learning rate leaves the arm probabilities close to uniform; the ``"auto"``
+    strategy (:class:`ExploreThenExploit`) chooses from the answers instead.
 
     The bandit keeps its state (weights, queried rows) between the rounds of one
     ``fit`` in attributes ending with ``_``, created at the first :meth:`select`. A new

@@ -55,6 +55,17 @@ def _expected_losses(estimator, X_labeled, y_labeled, X_cand, proba_cand, classe
     return out
 
 
+def _most_probable(proba, max_classes):
+    """``proba`` with all but each row's ``max_classes`` largest entries set to zero,
+    renormalised."""
+    if max_classes is None or max_classes >= proba.shape[1]:
+        return proba
+    cut = np.partition(proba, -max_classes, axis=1)[:, [-max_classes]]
+    kept = np.where(proba >= cut, proba, 0.0)
+    # Ties at the cut may keep more than max_classes entries; they cost a refit each.
+    return kept / kept.sum(axis=1, keepdims=True)
+
+
 class ExpectedErrorReduction(QueryStrategy):
     """Query the rows whose label is expected to reduce the model's future loss most.
 
@@ -65,25 +76,34 @@ class ExpectedErrorReduction(QueryStrategy):
     current model's ``p(c | x)``, so higher is better:
     ``score(x) = -sum_c p(c|x) L(D + (x, c))``.
 
-    Cost is ``n_candidates x n_classes`` refits per query, each followed by a
-    prediction on ``n_eval`` rows, so two subsamples keep it usable beyond toy pools:
+    Cost is one refit per candidate row and considered answer, each followed by a
+    prediction on ``n_eval`` rows, so three limits keep a round within about ten times
+    the cost of a margin-sampling round (one fit and one pass over the pool):
 
     - candidates: the ``n_candidates`` pool rows with the smallest margin under the
-      current model (at least ``n`` rows), on the grounds that a row the model is sure
-      about rarely changes it; the other rows are not evaluated and not returned;
+      current model, on the grounds that a row the model is sure about rarely changes
+      it; a batch larger than ``n_candidates`` is completed with the next most
+      uncertain rows, in margin order, scored below every evaluated row;
+    - answers: for each candidate only its ``max_classes`` most probable classes are
+      tried, their probabilities renormalised (the others rarely move the expectation);
     - evaluation rows: ``n_eval`` rows drawn uniformly from the pool.
 
-    A batch is the ``n`` best single rows (each scored as if queried alone). Refits run
-    in parallel with the ``n_jobs`` of the calling classifier.
+    A batch is the best single rows (each scored as if queried alone). Refits run in
+    parallel with the ``n_jobs`` of the calling classifier.
 
     Parameters
     ----------
     loss : {"log_loss", "zero_one"}, default="log_loss"
         ``"log_loss"``: mean entropy of the refitted posterior on the evaluation rows;
         ``"zero_one"``: mean ``1 - max_c p(c|x)`` (expected error rate).
-    n_candidates : int, default=100
-        Most uncertain pool rows evaluated per query.
-    n_eval : int, default=500
+    n_candidates : int, default=3
+        Most uncertain pool rows evaluated per query (the defaults were 100 candidates,
+        every class and 500 evaluation rows: about 700 times a margin round with ten
+        classes).
+    max_classes : int or None, default=2
+        Answers tried per candidate: its most probable classes. ``None`` tries every
+        class.
+    n_eval : int, default=200
         Pool rows the loss is measured on.
     random_state : int, RandomState or None, default=None
         Draws the evaluation rows and breaks ties. ``None`` uses the generator of the
@@ -119,14 +139,17 @@ class ExpectedErrorReduction(QueryStrategy):
     _parameter_constraints = {
         "loss": [StrOptions(LOSSES)],
         "n_candidates": [Interval(numbers.Integral, 1, None, closed="left")],
+        "max_classes": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "n_eval": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, loss="log_loss", n_candidates=100, n_eval=500, random_state=None):
+    def __init__(self, loss="log_loss", n_candidates=3, n_eval=200, max_classes=2,
+                 random_state=None):
         self.loss = loss
         self.n_candidates = n_candidates
         self.n_eval = n_eval
+        self.max_classes = max_classes
         self.random_state = random_state
 
     def _select_batch(self, estimator, X_pool, rows, n, rng, context):
@@ -136,14 +159,16 @@ class ExpectedErrorReduction(QueryStrategy):
                 f"{type(self).__name__} needs the labeled rows (X_labeled, y_labeled) to "
                 "refit the model; pass them to select()."
             )
-        n_cand = min(rows.shape[0], max(self.n_candidates, n))
-        if n_cand < rows.shape[0]:
+        n_cand = min(rows.shape[0], self.n_candidates)
+        fill = np.empty(0, dtype=np.intp)
+        if max(n_cand, n) < rows.shape[0] or n_cand < n:
             uncertainty = score_in_chunks(
                 lambda est, X: uncertainty_scores(predict_proba_or_softmax(est, X), "margin"),
                 estimator, X_pool, context.candidates, chunk_rows=context.chunk_rows,
                 n_jobs=context.n_jobs,
             )
-            subset = np.sort(top_n(uncertainty, n_cand, rng))
+            ranked = top_n(uncertainty, max(n_cand, n), rng)
+            subset, fill = np.sort(ranked[:n_cand]), ranked[n_cand:]
         else:
             subset = rows
         eval_rows = rows
@@ -151,15 +176,19 @@ class ExpectedErrorReduction(QueryStrategy):
             eval_rows = np.sort(rng.choice(rows, size=self.n_eval, replace=False))
         scores = -self._expected_losses(estimator, X_pool, subset, eval_rows, X_labeled,
                                         np.asarray(y_labeled), context.n_jobs)
-        best = top_n(scores, n, rng)
-        return subset[best], scores[best]
+        best = top_n(scores, min(n, subset.shape[0]), rng)
+        fill = fill[: n - best.shape[0]]
+        # Rows not evaluated come after every evaluated one, in margin order.
+        fill_scores = scores[best].min() - 1.0 - np.arange(fill.shape[0])
+        return (np.concatenate([subset[best], fill]),
+                np.concatenate([scores[best], fill_scores]))
 
     def _expected_losses(self, estimator, X_pool, subset, eval_rows, X_labeled, y_labeled,
                          n_jobs):
         """Expected loss after labeling each row of ``subset``, refits run in parallel."""
         X_eval = take_rows(X_pool, eval_rows)
         X_cand = take_rows(X_pool, subset)
-        proba = predict_proba_or_softmax(estimator, X_cand)
+        proba = _most_probable(predict_proba_or_softmax(estimator, X_cand), self.max_classes)
         workers = 1 if n_jobs is None else min(effective_n_jobs(n_jobs), subset.shape[0])
         parts = np.array_split(np.arange(subset.shape[0]), workers)
         tasks = [

@@ -216,7 +216,7 @@ def test_invariants(n_rows, n, seed, reward, sparse):
     assert picks[0] == picks[1]
 
 
-@pytest.mark.parametrize("name", ["bandit", "auto"])
+@pytest.mark.parametrize("name", ["bandit"])
 @pytest.mark.parametrize("sparse", [False, True])
 def test_end_to_end_by_name(name, sparse, multiclass_problem):
     p = multiclass_problem

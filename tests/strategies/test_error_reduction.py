@@ -203,3 +203,26 @@ def test_active_learning_classifier_runs_by_name():
     np.testing.assert_array_equal(clf.y_labeled_[asked], y_true[asked])
     assert [h["strategy"] for h in clf.history_[1:]] == ["expected_error_reduction"] * 2
     assert all(np.all(h["query_scores"] < 0) for h in clf.history_[1:])
+
+
+def test_a_batch_beyond_n_candidates_is_completed_in_margin_order():
+    X, y, labeled, pool, model = _problem()
+    margin = UncertaintySampling("margin").score(model, X)
+    margin[~pool] = -np.inf
+    order = np.argsort(-margin, kind="stable")
+    eer = ExpectedErrorReduction(n_candidates=2, n_eval=7, random_state=0)
+    idx, scores = eer.select(model, X, 5, candidates=pool, X_labeled=X[labeled],
+                             y_labeled=y[labeled])
+    assert set(idx[:2].tolist()) == set(order[:2].tolist())  # the evaluated rows first
+    assert idx[2:].tolist() == order[2:5].tolist()
+    assert scores[:2].min() > scores[2] and np.all(np.diff(scores[2:]) < 0)
+
+
+def test_max_classes_keeps_the_most_probable_answers():
+    from skactive.strategies._error_reduction import _most_probable
+
+    proba = np.array([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
+    # Row 2 ties at the cut, so all three answers stay.
+    np.testing.assert_allclose(_most_probable(proba, 2), [[0.625, 0.375, 0.0], proba[1]])
+    np.testing.assert_allclose(_most_probable(proba, 1), [[1, 0, 0], [0, 0, 1]])
+    assert _most_probable(proba, None) is proba

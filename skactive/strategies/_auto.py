@@ -1,0 +1,228 @@
+"""The ``"auto"`` strategy: explore typical rows while the model gets them wrong, then
+switch to an uncertainty-and-diversity strategy (Falcun)."""
+
+import numbers
+
+import numpy as np
+from sklearn.base import clone
+
+from ..utils._indexing import num_rows, take_rows
+from ..utils._param_validation import Interval
+from ._base import QueryStrategy
+from ._cold_start import MAX_CLUSTERS, _cluster, _pick_uncovered, _subsample, typicality
+
+__all__ = ["ExploreThenExploit"]
+
+# Rows clustered once per fit: k-means and typicality then cost O(1) in the pool size.
+MAX_AUTO_CLUSTER_ROWS = 5_000
+
+
+class _Clusters:
+    """The pool clustered once per fit, with the typicality of every clustered row."""
+
+    def __init__(self, embed, X_pool, positions, n_clusters, k_neighbors, rng):
+        self.embed = embed
+        self.positions = _subsample(positions, rng, MAX_AUTO_CLUSTER_ROWS)
+        Z = embed(take_rows(X_pool, self.positions))
+        k = max(1, min(int(n_clusters), self.positions.shape[0], MAX_CLUSTERS))
+        self.km = _cluster(Z, k, rng)
+        self.labels = self.km.labels_
+        self.typicality = np.empty(self.positions.shape[0])
+        for c in range(k):
+            members = np.flatnonzero(self.labels == c)
+            if members.shape[0]:
+                self.typicality[members] = typicality(Z[members], k_neighbors)
+        self.tiebreak = rng.random_sample(self.positions.shape[0])
+
+    def coverage(self, X_labeled):
+        """Labeled rows per cluster."""
+        k = self.km.n_clusters
+        if X_labeled is None or num_rows(X_labeled) == 0:
+            return np.zeros(k, dtype=np.intp)
+        return np.bincount(self.km.predict(self.embed(X_labeled)), minlength=k)
+
+    def pick(self, n, candidates, coverage):
+        """TypiClust's rule on the cached clusters: the most typical candidate row of the
+        largest cluster among the least covered ones, one cluster at a time."""
+        alive = np.ones(self.positions.shape[0], dtype=bool)
+        if candidates is not None:
+            alive = candidates[self.positions]
+        idx = np.flatnonzero(alive)
+
+        def most_typical(members):
+            rows = idx[members]
+            order = np.lexsort((self.tiebreak[rows], -self.typicality[rows]))
+            return [(self.positions[rows[i]], self.typicality[rows[i]]) for i in order]
+
+        return _pick_uncovered(self.labels[idx], coverage, n, most_typical)
+
+
+class ExploreThenExploit(QueryStrategy):
+    """Label typical rows of uncovered clusters while the model gets them wrong, then
+    follow another strategy (the ``"auto"`` strategy).
+
+    Few labels call for representative rows, more labels for uncertain ones (Hacohen et
+    al. 2022); where the switch lies depends on the data, and this strategy measures it
+    from the answers of the current fit. The pool (or a random 5 000 of its rows) is
+    clustered once per fit, in the feature space of the estimator's transformer steps
+    fitted on the pool, and the typicality of every row is computed once. Each round it
+    *explores* as :class:`TypiClust` does on those clusters (the most typical row of the
+    largest cluster with the fewest labels) and records what the current model predicts
+    for the picked rows. When their labels arrive, the model's error on the last
+    ``window`` explored rows is measured: typical rows the model gets wrong show regions
+    it has not learned, so exploring goes on. It switches to ``exploit`` for the rest
+    of the fit as soon as
+
+    - that error is at most ``switch_error`` (the model has the coarse structure), or
+    - it is no lower than on the ``window`` explored rows before (exploring stopped
+      paying: label noise, or classes the model cannot separate), or
+    - the labeled rows reach ``max_per_class`` per labeled class, or every cluster
+      holds a label.
+
+    A round costs what the ``exploit`` strategy costs, plus the one clustering per fit
+    (about twice a margin round at a 10 000-row pool, ``benchmarks/bench_round_cost.py``).
+    The defaults were chosen on the tuning part of ``benchmarks/label_efficiency.py``
+    and checked on its held-out part (``benchmarks/README.md``).
+
+    Parameters
+    ----------
+    exploit : str or QueryStrategy, default="falcun"
+        The strategy followed after the switch (a name from
+        :func:`available_strategies` or an instance; cloned).
+    n_clusters : int, default=None
+        Clusters of the pool. ``None`` uses ``n_labeled + 10 * n`` at the first call
+        (about the first half of a 20-round budget), at most 500.
+    switch_error : float in [0, 1), default=0.2
+        Switch once the model's error on the last ``window`` explored rows, predicted
+        before their labels arrived, is at most this.
+    window : int, default=None
+        Explored rows the error is measured on. ``None`` uses the larger of the
+        number of labeled classes and the batch size.
+    max_per_class : float, default=5
+        Stop exploring once there are this many labeled rows per labeled class
+        (``None``: no limit).
+    k_neighbors : int, default=20
+        Neighbours used for typicality.
+    random_state : int, RandomState or None, default=None
+        Seeds the clustering and breaks ties. ``None`` uses the generator of the
+        calling ``ActiveLearningClassifier``.
+
+    Attributes
+    ----------
+    exploring_ : bool
+        Whether the last call explored.
+    switched_at_ : int or None
+        Labeled rows when the strategy switched to ``exploit`` (None: not yet).
+    errors_ : list of float
+        The error on the window after each round whose answers were measured.
+
+    References
+    ----------
+    Hacohen, G., Dekel, A. & Weinshall, D. (2022). Active learning on a budget: opposite
+    strategies suit high and low budgets. ICML.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_blobs
+    >>> from skactive import ActiveLearningClassifier
+    >>> from skactive.oracles import SimulatedOracle
+    >>> X, y_true = make_blobs(n_samples=300, centers=3, random_state=0)
+    >>> y = np.full_like(y_true, -1)
+    >>> y[[0, 1, 2, 3, 4, 5]] = y_true[[0, 1, 2, 3, 4, 5]]
+    >>> clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true),
+    ...                                query_strategy="auto", budget=30, batch_size=5,
+    ...                                random_state=0).fit(X, y)
+    >>> clf.query_strategy_.switched_at_ is not None
+    True
+    """
+
+    _parameter_constraints = {
+        "exploit": [str, QueryStrategy],
+        "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "switch_error": [Interval(numbers.Real, 0, 1, closed="left")],
+        "window": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_per_class": [Interval(numbers.Real, 0, None, closed="neither"), None],
+        "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, exploit="falcun", *, n_clusters=None, switch_error=0.2, window=None,
+                 max_per_class=5, k_neighbors=20, random_state=None):
+        self.exploit = exploit
+        self.max_per_class = max_per_class
+        self.n_clusters = n_clusters
+        self.switch_error = switch_error
+        self.window = window
+        self.k_neighbors = k_neighbors
+        self.random_state = random_state
+
+    def _exploit_strategy(self):
+        from . import get_strategy  # the registry imports this module
+
+        strategy = getattr(self, "exploit_strategy_", None)
+        if strategy is None:
+            strategy = self.exploit_strategy_ = clone(get_strategy(self.exploit, "exploit"))
+        return strategy
+
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        if getattr(self, "clusters_", None) is None:
+            if context.candidates is None:  # query() on new rows: no fit to learn from
+                return self._exploit(estimator, X_pool, n, rng, context)
+            k = self.n_clusters or context.n_labeled + 10 * n
+            embed = self._embedding(None, X_pool, context)
+            self.clusters_ = _Clusters(embed, X_pool, positions, k, self.k_neighbors, rng)
+            self.exploring_, self.switched_at_, self.errors_ = True, None, []
+            self._pending, self._mistakes = None, []
+        if self.exploring_:
+            self._measure(context)
+        if self.exploring_:
+            coverage = self.clusters_.coverage(context.X_labeled)
+            if coverage.min() > 0 or self._enough_per_class(context):
+                self._switch(context)
+        if not self.exploring_ or context.candidates is None:
+            return self._exploit(estimator, X_pool, n, rng, context)
+        rows, scores = self.clusters_.pick(n, context.candidates, coverage)
+        if rows.shape[0] < n:  # the clustered subsample is used up
+            self._switch(context)
+            return self._exploit(estimator, X_pool, n, rng, context)
+        self._pending = (rows, estimator.predict(take_rows(X_pool, rows)), context.n_labeled)
+        return rows, scores
+
+    def _exploit(self, estimator, X_pool, n, rng, context):
+        return self._exploit_strategy().select(estimator, X_pool, n, random_state=rng,
+                                               **context.kwargs())
+
+    def _measure(self, context):
+        """Compare the last explored rows' answers with what the model predicted."""
+        if self._pending is None or context.y_labeled is None:
+            return
+        rows, predicted, n_before = self._pending
+        self._pending = None
+        grown = context.n_labeled - n_before
+        if grown != rows.shape[0]:
+            return  # skipped rows: which answer belongs to which row is unknown
+        answers = np.asarray(context.y_labeled)[-grown:]
+        self._mistakes.extend((np.asarray(predicted) != answers).tolist())
+        n_classes = np.unique(np.asarray(context.y_labeled)).shape[0]
+        window = self.window or max(n_classes, rows.shape[0])
+        if len(self._mistakes) < window:
+            return
+        error = float(np.mean(self._mistakes[-window:]))
+        self.errors_.append(error)
+        # Done when the model gets typical rows right, or when exploring stopped
+        # lowering the error (label noise or a model that cannot fit the classes).
+        previous = self._mistakes[-2 * window:-window]
+        stalled = len(previous) == window and error >= np.mean(previous)
+        if error <= self.switch_error or stalled:
+            self._switch(context)
+
+    def _enough_per_class(self, context):
+        if self.max_per_class is None or context.y_labeled is None:
+            return False
+        n_classes = np.unique(np.asarray(context.y_labeled)).shape[0]
+        return context.n_labeled >= self.max_per_class * n_classes
+
+    def _switch(self, context):
+        self.exploring_ = False
+        self.switched_at_ = context.n_labeled

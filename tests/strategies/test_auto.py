@@ -1,0 +1,126 @@
+"""The "auto" strategy (ExploreThenExploit): explore typical rows, then switch."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_blobs
+
+from skactive import ActiveLearningClassifier
+from skactive.oracles import SimulatedOracle
+from skactive.strategies import ExploreThenExploit, UncertaintySampling, get_strategy
+
+
+def _blobs(n_classes, per_class=40, std=0.5):
+    X, y = make_blobs(n_samples=n_classes * per_class, centers=n_classes, cluster_std=std,
+                      center_box=(-30, 30), random_state=0)
+    return X, y
+
+
+def _fit(X, y_true, labeled, budget, batch_size=2, **params):
+    y = np.full_like(y_true, -1)
+    y[labeled] = y_true[labeled]
+    strategy = ExploreThenExploit(**{"exploit": "margin", "random_state": 0, **params})
+    return ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), query_strategy=strategy,
+                                    budget=budget, batch_size=batch_size,
+                                    random_state=0).fit(X, y)
+
+
+def test_auto_is_explore_then_exploit():
+    assert isinstance(get_strategy("auto"), ExploreThenExploit)
+    assert clone(get_strategy("auto")).get_params()["exploit"] == "falcun"
+
+
+def test_moves_to_the_uncertainty_arm_once_typical_rows_are_right():
+    # Three separated blobs, two labels each: the model already labels typical rows
+    # right, so after one window of explored rows (3: the number of classes) the
+    # strategy switches to its exploit arm (margin here).
+    X, y_true = _blobs(3)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
+    clf = _fit(X, y_true, labeled, budget=30)
+    strategy = clf.query_strategy_
+    assert strategy.errors_[0] == 0.0
+    assert not strategy.exploring_
+    assert strategy.switched_at_ == 6 + 4  # two rounds of 2 rows cover the window
+    # After the switch every batch is margin's choice for the model of that round.
+    assert [h["n_labeled"] for h in clf.history_].index(10) == 2
+    for k in range(3, len(clf.history_)):
+        model, h = clf.estimators_[k - 1], clf.history_[k]
+        candidates = (clf.labeled_iter_ == -1) | (clf.labeled_iter_ >= k)
+        expected, _ = UncertaintySampling().select(model, X, 2, candidates=candidates,
+                                                   random_state=0)
+        assert set(h["query_indices"].tolist()) == set(expected.tolist())
+
+
+def test_stays_exploring_while_the_model_gets_typical_rows_wrong():
+    # Twelve blobs, only two classes labeled: typical rows of the unlabeled blobs are
+    # all misclassified, so it keeps exploring, one blob at a time, and finds every class.
+    X, y_true = _blobs(12)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(2)])
+    clf = _fit(X, y_true, labeled, budget=20)
+    strategy = clf.query_strategy_
+    assert strategy.exploring_ and strategy.switched_at_ is None
+    assert min(strategy.errors_) > strategy.switch_error
+    assert set(clf.y_labeled_[clf.labeled_iter_ >= 0].tolist()) == set(range(12))
+
+
+def test_stalled_error_switches():
+    # Labels are coin flips: exploring cannot lower the error, so it stops.
+    X, _ = _blobs(6)
+    y_true = np.random.RandomState(0).randint(2, size=X.shape[0])
+    clf = _fit(X, y_true, np.arange(10), budget=60, max_per_class=None)
+    strategy = clf.query_strategy_
+    assert strategy.switched_at_ is not None
+    assert strategy.errors_[-1] > strategy.switch_error
+
+
+def test_clusters_once_per_fit(monkeypatch):
+    from skactive.strategies import _auto
+
+    calls = []
+    original = _auto._cluster
+    monkeypatch.setattr(_auto, "_cluster", lambda *a: calls.append(1) or original(*a))
+    X, y_true = _blobs(12)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(2)])
+    clf = _fit(X, y_true, labeled, budget=20)
+    assert clf.n_iter_ == 10 and len(calls) == 1
+
+
+@pytest.mark.parametrize("params", [{"switch_error": 1.0}, {"window": 0}, {"exploit": 3}])
+def test_invalid_parameters(params):
+    X, y_true = _blobs(3)
+    with pytest.raises(ValueError):
+        _fit(X, y_true, np.arange(0, 120, 10), budget=4, **params)
+
+
+def test_query_after_fit_uses_the_exploit_arm():
+    X, y_true = _blobs(3)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
+    clf = _fit(X, y_true, labeled, budget=4)
+    expected, _ = UncertaintySampling().select(clf.estimator_, X, 3, random_state=0)
+    assert sorted(clf.query(X, 3).tolist()) == sorted(expected.tolist())
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_end_to_end_by_name(sparse):
+    import scipy.sparse as sp
+
+    X, y_true = _blobs(4)
+    X = sp.csr_matrix(X) if sparse else X
+    y = np.full_like(y_true, -1)
+    y[::20] = y_true[::20]
+    clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), query_strategy="auto",
+                                   budget=8, batch_size=2, random_state=0).fit(X, y)
+    queried = np.concatenate([h["query_indices"] for h in clf.history_[1:]])
+    assert len(set(queried.tolist())) == 8 and (y[queried] == -1).all()
+    assert clf.history_[1]["strategy"] == "auto"
+
+
+def test_max_per_class_ends_exploring():
+    # Same data as the "stays" case, but at most 3 labels per known class.
+    X, y_true = _blobs(12)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(2)])
+    clf = _fit(X, y_true, labeled, budget=20, max_per_class=1.5)
+    strategy = clf.query_strategy_
+    n_classes = len(set(clf.y_labeled_[clf.labeled_iter_ >= 0].tolist()))
+    assert strategy.switched_at_ is not None
+    assert strategy.switched_at_ <= 1.5 * n_classes + 2
