@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .oracles import StopLabeling
-from .utils._indexing import take_rows
 from .utils._validation import AnswerError, check_answers
 
 __all__ = ["Loop", "Run", "accepted_params", "run_loop"]
@@ -58,7 +57,7 @@ def run_loop(run, pool, X, loop):
         n = min(loop.batch_size, loop.budget - spent, pool.n_candidates)
         picker, picked_by = _picker(run.model, loop)
         batch = _select(picker, run.model, pool, X, n, loop)
-        answers, stopped = _ask(loop.oracle, X, batch)
+        answers, stopped = _ask(loop.oracle, pool, batch)
         if stopped:
             if len(answers) == 0:
                 reason = "stopped_by_oracle"
@@ -170,11 +169,11 @@ def _check_picked(indices, n, candidates):
     return indices
 
 
-def _ask(oracle, X, batch):
+def _ask(oracle, pool, batch):
     """The oracle's answers, and whether it asked to stop (StopLabeling)."""
     tic = time.perf_counter()
     try:
-        answers, stopped = oracle(take_rows(X, batch.indices)), False
+        answers, stopped = oracle(pool.rows(batch.indices)), False
     except StopLabeling as exc:
         # The annotator quit: keep the answers given for the first rows of the batch.
         answers = [] if exc.labels is None else list(exc.labels)[: batch.n]
