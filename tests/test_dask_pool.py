@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.datasets import make_classification
+from test_parallel import _assert_same_run
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
@@ -86,23 +87,18 @@ def _fit(X_pool, problem, strategy="margin", **params):
     return ActiveLearningClassifier(**params).fit(X_pool, y_partial)
 
 
-def _same_queries(a, b):
-    assert len(a.history_) == len(b.history_)
-    for ha, hb in zip(a.history_, b.history_, strict=True):
-        np.testing.assert_array_equal(ha["query_indices"], hb["query_indices"])
-        np.testing.assert_allclose(ha["query_scores"], hb["query_scores"], rtol=1e-12)
-    np.testing.assert_array_equal(a.y_labeled_, b.y_labeled_)
-
-
 def test_dask_pool_without_client_is_computed_locally_block_by_block(problem):
     X = problem[0]
     with pytest.raises(ValueError):
         distributed.default_client()  # runs before the module's cluster starts
-    _same_queries(_fit(X, problem, "entropy"),
+    _assert_same_run(_fit(X, problem, "entropy"),
                   _fit(da.from_array(X, chunks=(400, 6)), problem, "entropy"))
 
 
-@pytest.mark.parametrize("strategy", ["margin", "entropy", "coreset", "badge"])
+@pytest.mark.parametrize("strategy", [
+    "margin", "entropy", "coreset", "badge", "cluster_margin", "ranked_batch", "falcun",
+    "information_density", "query_by_committee",
+])
 def test_dask_pool_on_cluster_matches_numpy_and_stays_on_workers(client, problem, tmp_path,
                                                                  strategy):
     X = problem[0]
@@ -112,7 +108,7 @@ def test_dask_pool_on_cluster_matches_numpy_and_stays_on_workers(client, problem
         _record_block, str(log), meta=np.empty((0, 0), dtype=X.dtype))
     expected = _fit(X, problem, strategy)
     got = _fit(X_dask, problem, strategy)
-    _same_queries(expected, got)
+    _assert_same_run(expected, got)
     pids = set(Path(log).read_text().split())
     workers = {str(pid) for pid in client.run(os.getpid).values()}
     assert pids and pids <= workers  # every block was computed by a worker process

@@ -11,12 +11,17 @@ Imported only when ``X`` is a dask array (``import skactive`` does not import da
   lives and returns only its local top-``n`` (positions and scores); the driver merges.
 - :func:`gather_rows`: only the rows asked for (the oracle's, the labeled ones) are
   computed and brought back, as a NumPy array.
-- :func:`apply_blocks`: ``predict``-like methods block by block.
+- :func:`apply_blocks`: ``predict``-like methods block by block; :func:`dask_sum`: a
+  sum over the candidate rows (pool-wide means), each block reduced where it lives.
 """
 
 import numpy as np
 
-__all__ = ["apply_blocks", "check_dask_X", "dask_top_n", "gather_rows", "persist_pool"]
+from ._indexing import block_top_n, reduce_top_n
+
+__all__ = [
+    "apply_blocks", "check_dask_X", "dask_sum", "dask_top_n", "gather_rows", "persist_pool",
+]
 
 
 def _client():
@@ -54,58 +59,96 @@ def persist_pool(X):
     client = _client()
     if client is None:
         return X
-    return client.persist(X)
+    from distributed import wait
+
+    X = client.persist(X)
+    wait(X)  # the pool is generated or loaded once, here, not inside the first round
+    client.run(_warm_up)  # workers import skactive now, not while unpickling a model
+    return X
+
+
+def _warm_up():
+    import skactive.utils._indexing  # noqa: F401
 
 
 def _offsets(X):
     return np.concatenate([[0], np.cumsum(X.chunks[0])]).astype(np.intp)
 
 
+def _mask(mask_bits, n_rows):
+    return None if mask_bits is None else np.unpackbits(mask_bits, count=n_rows).astype(bool)
+
+
 def _block_top_n(payload, X_block, start, mask_bits, n_rows, n):
     """On a worker: the block's local top-``n`` rows (positions in X) and scores."""
-    from ._indexing import block_top_n
-
     score, estimator = payload
-    mask = None
-    if mask_bits is not None:
-        mask = np.unpackbits(mask_bits, count=n_rows).astype(bool)
-    return block_top_n(score, estimator, np.asarray(X_block), start, mask, n)
+    return block_top_n(score, estimator, np.asarray(X_block), start,
+                       _mask(mask_bits, n_rows), n)
 
 
-def dask_top_n(score, estimator, X, candidates, n):
-    """Local top-``n`` of every block of ``X`` that holds a candidate, concatenated.
+def _block_sum(func, X_block, start, mask_bits, n_rows):
+    """On a worker: ``func`` of the block's candidate rows."""
+    mask = _mask(mask_bits, n_rows)
+    X_block = np.asarray(X_block)
+    return func(X_block if mask is None else X_block[mask])
 
-    Returns ``(positions, scores)`` in increasing position order, ready for
-    :func:`~skactive.utils._select.merge_top_n`. The candidate mask goes to each block
-    as packed bits (one bit per row).
+
+def _tasks(worker, payload, X, candidates, *args):
+    """One delayed ``worker(payload, block, start, mask_bits, n_rows, *args)`` per block
+    holding a candidate, and the active client (or None).
+
+    ``payload`` (the model) is sent to every worker once per call
+    (``Client.scatter(..., broadcast=True)``), not once per block; the candidate mask
+    goes to each block as packed bits (one bit per row).
     """
     import dask
 
-    offsets = _offsets(X)
-    blocks = X.to_delayed().ravel()
     client = _client()
-    payload = (score, estimator)
     if client is not None:
-        # One copy of the model per worker per round, not one per block.
         payload = client.scatter([payload], broadcast=True, hash=False)[0]
+    offsets = _offsets(X)
     tasks = []
-    for b, block in enumerate(blocks):
-        start, stop = offsets[b], offsets[b + 1]
+    for b, block in enumerate(X.to_delayed().ravel()):
+        start, stop = int(offsets[b]), int(offsets[b + 1])
         bits = None
         if candidates is not None:
             mask = candidates[start:stop]
             if not mask.any():
                 continue
             bits = None if mask.all() else np.packbits(mask)
-        tasks.append(dask.delayed(_block_top_n, pure=False)(
-            payload, block, int(start), bits, int(stop - start), n))
-    if not tasks:
-        return np.empty(0, dtype=np.intp), np.empty(0)
+        tasks.append(dask.delayed(worker, pure=False)(
+            payload, block, start, bits, stop - start, *args))
+    return client, tasks
+
+
+def dask_top_n(score, estimator, X, candidates, n):
+    """Local top-``n`` of every block of ``X`` that holds a candidate, reduced.
+
+    Returns ``(positions, scores)`` in increasing position order, ready for
+    :func:`~skactive.utils._select.merge_top_n`.
+    """
+    import dask
+
+    client, tasks = _tasks(_block_top_n, (score, estimator), X, candidates, n)
+    if client is None:
+        return reduce_top_n(dask.compute(*tasks), n)
+    from distributed import as_completed
+
+    # Survivors are merged as blocks finish: O(n) on the driver, whatever the block count.
+    return reduce_top_n((f.result() for f in as_completed(client.compute(tasks))), n)
+
+
+def dask_sum(func, X, candidates):
+    """Sum over the blocks of ``func(candidate rows of the block)``, each block reduced
+    where it lives (the pool-wide mean of information density, for instance)."""
+    import dask
+
+    client, tasks = _tasks(_block_sum, func, X, candidates)
     if client is not None:
         parts = client.gather(client.compute(tasks))
     else:
         parts = dask.compute(*tasks)
-    return (np.concatenate([p for p, _ in parts]), np.concatenate([s for _, s in parts]))
+    return sum(parts[1:], parts[0])
 
 
 def gather_rows(X, indices):
@@ -113,12 +156,24 @@ def gather_rows(X, indices):
     indices = np.asarray(indices, dtype=np.intp)
     if indices.shape[0] == 0:
         return np.empty((0,) + X.shape[1:], dtype=X.dtype)
+    import dask
+
     order = np.argsort(indices, kind="stable")
     unique, inverse = np.unique(indices[order], return_inverse=True)
-    rows = np.asarray(X[unique].compute())
+    offsets = _offsets(X)
+    cuts = np.searchsorted(unique, offsets)
+    # One small task per block holding wanted rows: it returns those rows only.
+    tasks = [dask.delayed(_take_local, pure=True)(block, unique[a:b] - offsets[k])
+             for k, (block, a, b) in enumerate(zip(X.to_delayed().ravel(), cuts[:-1],
+                                                     cuts[1:], strict=True)) if b > a]
+    rows = np.concatenate(dask.compute(*tasks))
     out = np.empty((indices.shape[0],) + rows.shape[1:], dtype=rows.dtype)
     out[order] = rows[inverse]
     return out
+
+
+def _take_local(X_block, local):
+    return np.asarray(X_block)[local]
 
 
 def _apply(method, X_block):

@@ -189,17 +189,22 @@ def _chunk_jobs(X, candidates, chunk_rows, n_jobs):
     return jobs, parallel and len(jobs) > 1
 
 
-def _run_jobs(func, jobs, parallel, n_jobs, X, *args):
-    """``func(*args[:2], chunk, start, mask, *args[2:])`` on each chunk, in order."""
+def _run_jobs(func, jobs, parallel, n_jobs, X, *args, lazy=False):
+    """``func(*args[:2], chunk, start, mask, *args[2:])`` on each chunk, in order.
+
+    With ``lazy=True`` an iterator: results are consumed as they arrive.
+    """
     head, tail = args[:2], args[2:]
     if parallel:
         # Threads unless the caller chose a backend (joblib.parallel_config: loky, Dask):
         # predict_proba is numpy/BLAS work that releases the GIL, while worker processes
         # would be sent the whole pool again every round.
-        return Parallel(n_jobs=n_jobs, prefer="threads")(
+        return Parallel(n_jobs=n_jobs, prefer="threads",
+                        return_as="generator" if lazy else "list")(
             delayed(func)(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs
         )
-    return [func(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs]
+    results = (func(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs)
+    return results if lazy else list(results)
 
 
 def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_jobs=None):
@@ -226,7 +231,7 @@ def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_
 
 
 def score_top_n(score, estimator, X, candidates, n, random_state, *, chunk_rows=None,
-                n_jobs=None):
+                n_jobs=None, size=None):
     """The ``n`` best candidate rows of ``X`` under a row-wise ``score``, best first.
 
     The same rows, in the same order, as :func:`~skactive.utils._select.top_n` on the
@@ -235,6 +240,9 @@ def score_top_n(score, estimator, X, candidates, n, random_state, *, chunk_rows=
     only those survive, so no pool-sized score vector is built. A dask ``X`` is scored
     block by block where its blocks live (see :mod:`skactive.utils._dask`).
 
+    ``size`` is the length of the score vector whose top_n is reproduced: the rows of
+    ``X`` (default), or the number of candidates for top_n on the candidates' scores.
+
     Returns
     -------
     chosen : ndarray of int
@@ -242,8 +250,8 @@ def score_top_n(score, estimator, X, candidates, n, random_state, *, chunk_rows=
     scores : ndarray of float
         Their scores.
     """
-    size = num_rows(X)
-    n_candidates = size if candidates is None else int(np.count_nonzero(candidates))
+    n_candidates = num_rows(X) if candidates is None else int(np.count_nonzero(candidates))
+    size = num_rows(X) if size is None else size
     n = min(int(n), n_candidates)
     if is_dask_array(X):
         from ._dask import dask_top_n
@@ -251,15 +259,35 @@ def score_top_n(score, estimator, X, candidates, n, random_state, *, chunk_rows=
         positions, scores = dask_top_n(score, estimator, X, candidates, n)
     else:
         jobs, parallel = _chunk_jobs(X, candidates, chunk_rows, n_jobs)
-        parts = _run_jobs(block_top_n, jobs, parallel, n_jobs, X, score, estimator, n)
-        positions, scores = _concat(parts)
+        parts = _run_jobs(block_top_n, jobs, parallel, n_jobs, X, score, estimator, n,
+                          lazy=True)
+        positions, scores = reduce_top_n(parts, n)
     order = merge_top_n(np.arange(positions.shape[0]), scores, n, size, random_state)
     return positions[order], scores[order]
 
 
-def _concat(parts):
-    if len(parts) == 1:
-        return parts[0]
-    if not parts:
+def reduce_top_n(parts, n):
+    """Union of the chunks' ``(positions, scores)`` survivors, in position order.
+
+    Consumed as the chunks finish (in any order); whenever the union outgrows ``2 n``
+    rows it is cut back to its own local top-``n`` (ties kept), which still holds every
+    row of the global top-``n`` and its ties. Memory: O(n + chunk), not O(chunks x n).
+    """
+    kept_positions, kept_scores, size = [], [], 0
+    for positions, scores in parts:
+        kept_positions.append(positions)
+        kept_scores.append(scores)
+        size += positions.shape[0]
+        if size > 2 * max(n, 1) and len(kept_positions) > 1:
+            kept_positions, kept_scores, size = _cut(kept_positions, kept_scores, n)
+    if not kept_positions:
         return np.empty(0, dtype=np.intp), np.empty(0)
-    return (np.concatenate([p for p, _ in parts]), np.concatenate([s for _, s in parts]))
+    positions, scores = np.concatenate(kept_positions), np.concatenate(kept_scores)
+    order = np.argsort(positions, kind="stable")
+    return positions[order], scores[order]
+
+
+def _cut(kept_positions, kept_scores, n):
+    positions, scores = np.concatenate(kept_positions), np.concatenate(kept_scores)
+    keep = local_top_n(scores, n)
+    return [positions[keep]], [scores[keep]], keep.shape[0]
