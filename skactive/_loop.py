@@ -6,6 +6,7 @@ the :class:`Run` back. The estimator binds ``Run.history``/``Run.estimators`` be
 loop starts, so when the oracle raises every completed round is already in place.
 """
 
+import functools
 import inspect
 import time
 from dataclasses import dataclass, field
@@ -145,13 +146,26 @@ def _select(picker, model, pool, X, n, loop):
 def accepted_params(method, params):
     """The entries of ``params`` that ``method`` takes (user strategies written before a
     keyword such as ``unfitted_estimator`` existed keep working)."""
+    func = getattr(method, "__func__", method)
     try:
-        signature = inspect.signature(method).parameters
+        keywords = _keywords(func)  # cached: inspect.signature costs ~1 ms a round
+    except TypeError:  # an unhashable callable
+        keywords = _keywords.__wrapped__(func)
+    if keywords is None:
+        return params
+    return {key: value for key, value in params.items() if key in keywords}
+
+
+@functools.lru_cache(maxsize=128)
+def _keywords(func):
+    """Parameter names of ``func``, or None when it takes ``**kwargs`` (or has none)."""
+    try:
+        signature = inspect.signature(func).parameters
     except (TypeError, ValueError):
-        return params
+        return None
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.values()):
-        return params
-    return {key: value for key, value in params.items() if key in signature}
+        return None
+    return frozenset(signature)
 
 
 def _check_picked(indices, n, candidates):
