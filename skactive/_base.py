@@ -24,7 +24,7 @@ from ._refit import REFIT_MODES, check_refit
 from .stopping import check_stopping_criterion
 from .strategies import _REGISTRY as _STRATEGY_REGISTRY
 from .strategies import get_strategy
-from .utils._indexing import default_chunk_rows, num_rows
+from .utils._indexing import default_chunk_rows, is_dask_array, num_rows
 from .utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from .utils._validation import check_input_X, check_int_param, is_text, missing_mask
 
@@ -219,6 +219,8 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
         estimator = self._check_params()
         fit_params = self._routed_fit_params(fit_params)
         X, y = self._check_X_y(X, y)
+        if is_dask_array(X):
+            X = persist_pool(X)  # once per fit, on the cluster (no-op without a client)
         missing = self._missing(y)
         self._fit_collaborators()
         budget = self.budget if self.oracle is not None else 0
@@ -345,6 +347,13 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
                         "or use a module-level function or an Oracle object."
                     ) from exc
         return state
+
+
+def persist_pool(X):
+    """A dask pool persisted on the cluster for the rounds of one ``fit``."""
+    from .utils._dask import persist_pool as persist
+
+    return persist(X)
 
 
 def _fresh(obj):

@@ -12,7 +12,7 @@ from sklearn.utils.metaestimators import available_if
 from ._base import BaseActiveLearner, estimator_has
 from ._refit import Refitter
 from ._staged import StagedMixin
-from .utils._indexing import take_rows
+from .utils._indexing import apply_rows, take_rows
 from .utils._validation import is_nan_scalar, missing_mask
 
 __all__ = ["ActiveLearningClassifier"]
@@ -284,7 +284,7 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         y_pred : ndarray of shape (n_samples,)
         """
         X = self._check_X_predict(X)
-        return self.estimator_.predict(X)
+        return apply_rows(self.estimator_.predict, X)
 
     @available_if(estimator_has("predict_proba"))
     def predict_proba(self, X):
@@ -299,7 +299,7 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         proba : ndarray of shape (n_samples, n_classes)
         """
         X = self._check_X_predict(X)
-        return self.estimator_.predict_proba(X)
+        return apply_rows(self.estimator_.predict_proba, X)
 
     @available_if(estimator_has("predict_log_proba"))
     def predict_log_proba(self, X):
@@ -314,7 +314,7 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         log_proba : ndarray of shape (n_samples, n_classes)
         """
         X = self._check_X_predict(X)
-        return self.estimator_.predict_log_proba(X)
+        return apply_rows(self.estimator_.predict_log_proba, X)
 
     @available_if(estimator_has("decision_function"))
     def decision_function(self, X):
@@ -329,7 +329,7 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         scores : ndarray of shape (n_samples,) or (n_samples, n_classes)
         """
         X = self._check_X_predict(X)
-        return self.estimator_.decision_function(X)
+        return apply_rows(self.estimator_.decision_function, X)
 
     def score(self, X, y, sample_weight=None):
         """Accuracy over the rows of ``X`` whose ``y`` is not ``missing_label``.

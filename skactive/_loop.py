@@ -6,6 +6,7 @@ the :class:`Run` back. The estimator binds ``Run.history``/``Run.estimators`` be
 loop starts, so when the oracle raises every completed round is already in place.
 """
 
+import functools
 import inspect
 import time
 from dataclasses import dataclass, field
@@ -13,7 +14,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .oracles import StopLabeling
-from .utils._indexing import take_rows
 from .utils._validation import AnswerError, check_answers
 
 __all__ = ["Loop", "Run", "accepted_params", "run_loop"]
@@ -59,7 +59,7 @@ def run_loop(run, pool, X, loop):
         n = min(loop.batch_size, loop.budget - spent, pool.n_candidates)
         picker, picked_by = _picker(run.model, loop, explore.active(run.model))
         batch = _select(picker, run.model, pool, X, n, loop)
-        answers, stopped = _ask(loop.oracle, X, batch)
+        answers, stopped = _ask(loop.oracle, pool, batch)
         if stopped:
             if len(answers) == 0:
                 reason = "stopped_by_oracle"
@@ -181,13 +181,26 @@ def _select(picker, model, pool, X, n, loop):
 def accepted_params(method, params):
     """The entries of ``params`` that ``method`` takes (user strategies written before a
     keyword such as ``unfitted_estimator`` existed keep working)."""
+    func = getattr(method, "__func__", method)
     try:
-        signature = inspect.signature(method).parameters
+        keywords = _keywords(func)  # cached: inspect.signature costs ~1 ms a round
+    except TypeError:  # an unhashable callable
+        keywords = _keywords.__wrapped__(func)
+    if keywords is None:
+        return params
+    return {key: value for key, value in params.items() if key in keywords}
+
+
+@functools.lru_cache(maxsize=128)
+def _keywords(func):
+    """Parameter names of ``func``, or None when it takes ``**kwargs`` (or has none)."""
+    try:
+        signature = inspect.signature(func).parameters
     except (TypeError, ValueError):
-        return params
+        return None
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in signature.values()):
-        return params
-    return {key: value for key, value in params.items() if key in signature}
+        return None
+    return frozenset(signature)
 
 
 def _check_picked(indices, n, candidates):
@@ -196,7 +209,7 @@ def _check_picked(indices, n, candidates):
         indices.shape[0] != n
         or (n > 0 and (indices.min() < 0 or indices.max() >= candidates.shape[0]))
         or not candidates[indices].all()
-        or (n > 1 and np.unique(indices).shape[0] != n)
+        or (n > 1 and _has_repeats(indices))
     ):
         raise ValueError(
             f"The query strategy must return {n} distinct positions of unlabeled, "
@@ -205,11 +218,17 @@ def _check_picked(indices, n, candidates):
     return indices
 
 
-def _ask(oracle, X, batch):
+def _has_repeats(indices):
+    """Whether a position occurs twice (a sort of the batch; no ``np.unique`` machinery)."""
+    ordered = np.sort(indices)
+    return bool((ordered[1:] == ordered[:-1]).any())
+
+
+def _ask(oracle, pool, batch):
     """The oracle's answers, and whether it asked to stop (StopLabeling)."""
     tic = time.perf_counter()
     try:
-        answers, stopped = oracle(take_rows(X, batch.indices)), False
+        answers, stopped = oracle(pool.rows(batch.indices)), False
     except StopLabeling as exc:
         # The annotator quit: keep the answers given for the first rows of the batch.
         answers = [] if exc.labels is None else list(exc.labels)[: batch.n]

@@ -6,7 +6,7 @@ still be asked, and gives the labeled rows to the caller without copying the poo
 
 import numpy as np
 
-from .utils._indexing import take_rows
+from .utils._indexing import is_dask_array, take_rows
 
 __all__ = ["LabelPool"]
 
@@ -44,11 +44,31 @@ class LabelPool:
         self.n_labeled = initial.shape[0]
         self.classes = set(y_labeled[initial].tolist()) if track_classes else None
         # Dense pools keep labeled rows in a preallocated buffer: fitting reads a view.
+        # A dask pool's labeled rows are gathered from the cluster into the same buffer
+        # (the oracle's rows, reused: see ``rows``); the pool never comes to the driver.
         self._buffer = None
         self._labeled_cache = None
-        if isinstance(X, np.ndarray):
+        self._gathered = None  # (positions, rows) last gathered from a dask pool
+        if isinstance(X, np.ndarray) or is_dask_array(X):
             self._buffer = np.empty((self.order.shape[0],) + X.shape[1:], dtype=X.dtype)
-            self._buffer[: initial.shape[0]] = X[initial]
+            self._buffer[: initial.shape[0]] = take_rows(X, initial)
+
+    def rows(self, indices):
+        """The rows of ``X`` at ``indices`` for the oracle (kept to fill the buffer)."""
+        rows = take_rows(self.X, indices)
+        if is_dask_array(self.X):
+            self._gathered = (indices, rows)
+        return rows
+
+    def _rows_of(self, new):
+        gathered = self._gathered
+        self._gathered = None
+        if gathered is not None:
+            positions, rows = gathered
+            where = {int(p): k for k, p in enumerate(positions.tolist())}
+            if all(int(p) in where for p in new.tolist()):
+                return rows[[where[int(p)] for p in new.tolist()]]
+        return take_rows(self.X, new)
 
     @property
     def labeled_positions(self):
@@ -87,7 +107,7 @@ class LabelPool:
         start, stop = self.n_labeled, self.n_labeled + new.shape[0]
         self.order[start:stop] = new
         if self._buffer is not None:
-            self._buffer[start:stop] = self.X[new]
+            self._buffer[start:stop] = self._rows_of(new)
         self.n_labeled = stop
         if self.classes is not None:
             self.classes.update(self.y_labeled[new].tolist())

@@ -12,7 +12,7 @@ from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 
 from ._base import estimator_has
-from .utils._indexing import num_rows, take_rows
+from .utils._indexing import apply_rows, num_rows, take_rows
 from .utils._validation import missing_mask
 
 __all__ = ["StagedMixin"]
@@ -37,7 +37,7 @@ class StagedMixin:
         return np.tile(proba, (n_rows, 1))
 
     def _aligned_proba(self, model, X):
-        proba = model.predict_proba(X)
+        proba = apply_rows(model.predict_proba, X)
         if len(model.classes_) == len(self.classes_):
             return proba
         # An early round may have seen fewer classes: map its columns onto classes_.
@@ -67,7 +67,7 @@ class StagedMixin:
                 # np.repeat, not .repeat: an object-dtype class (str) is a plain Python str.
                 yield np.repeat(self.classes_[[np.argmax(self._prior(round_, 1)[0])]], n_rows)
             else:
-                yield model.predict(X)
+                yield apply_rows(model.predict, X)
 
     @available_if(estimator_has("predict_proba"))
     def staged_predict_proba(self, X):

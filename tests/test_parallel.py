@@ -20,7 +20,7 @@ from threadpoolctl import threadpool_limits
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
-from skactive.strategies import ScoreFunction, uncertainty_scores
+from skactive.strategies import ScoreFunction, available_strategies, uncertainty_scores
 from skactive.utils._indexing import score_in_chunks, take_rows
 
 CONTAINERS = ["dense", "csr", "dataframe"]
@@ -278,3 +278,83 @@ def test_refit_rejects_unknown_values(binary_problem):
     clf = ActiveLearningClassifier(oracle=binary_problem.oracle, refit="sometimes")
     with pytest.raises(ValueError, match="'refit'.*'sometimes'"):
         clf.fit(binary_problem.X, binary_problem.y)
+
+
+# --------------------------------------------------------------------------- bounded memory
+def _memmap_pool(path, n_rows, n_features=20):
+    X = np.memmap(path, dtype=np.float32, mode="w+", shape=(n_rows, n_features))
+    rng = np.random.RandomState(0)
+    for start in range(0, n_rows, 50_000):
+        stop = min(start + 50_000, n_rows)
+        X[start:stop] = rng.normal(size=(stop - start, n_features))
+    return X
+
+
+def _select_peak(strategy, X):
+    """Peak bytes traced while ``strategy`` picks 50 rows of the memmap pool ``X``."""
+    import tracemalloc
+
+    from skactive._loop import accepted_params
+    from skactive.strategies import get_strategy
+
+    labeled = np.arange(40)
+    y = (X[labeled, 0] > 0).astype(int)
+    model = LogisticRegression().fit(X[labeled], y)
+    candidates = np.ones(X.shape[0], dtype=bool)
+    candidates[labeled] = False
+    strategy = get_strategy(strategy)
+    params = {"candidates": candidates, "X_labeled": np.asarray(X[labeled]), "y_labeled": y,
+              "random_state": 0, "chunk_rows": 10_000, "unfitted_estimator": model}
+    tracemalloc.start()
+    try:
+        strategy.select(model, X, 50, **accepted_params(strategy.select, params))
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.fixture(scope="module")
+def memmap_pools(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pools")
+    return _memmap_pool(root / "small.dat", 30_000), _memmap_pool(root / "large.dat", 120_000)
+
+
+@pytest.mark.parametrize("strategy", [
+    pytest.param(name, marks=pytest.mark.xfail(
+        reason="~23 bytes per row: expected error reduction is being reworked separately",
+        strict=False)) if name == "expected_error_reduction" else name
+    for name in available_strategies()
+])
+def test_strategies_use_memory_independent_of_the_pool_size(memmap_pools, strategy):
+    """Four times the pool: extra memory grows by at most a few per-row ints (the
+    candidate positions), never by a copy of the rows (80 bytes per row here)."""
+    small, large = memmap_pools
+    growth = _select_peak(strategy, large) - _select_peak(strategy, small)
+    per_row = growth / (large.shape[0] - small.shape[0])
+    assert per_row < 20, f"{strategy}: {per_row:.1f} extra bytes per pool row"
+
+
+# --------------------------------------------------------------------------- parallel top-n
+@pytest.mark.parametrize("n_jobs", [1, 2])
+@pytest.mark.parametrize("n", [1, 7, 60])
+def test_chunked_top_n_picks_what_top_n_picks_on_the_whole_vector(n_jobs, n):
+    """Per-chunk top-n (in the scoring workers) + merge == top_n on every score, ties
+    included: scores take 3 values, so most picks are tie-breaks."""
+    from skactive.utils._indexing import score_top_n
+    from skactive.utils._select import top_n
+
+    rng = np.random.RandomState(0)
+    X = rng.randint(0, 3, size=(5000, 1)).astype(float)
+    candidates = rng.rand(5000) < 0.7
+
+    def score(_, X_rows):
+        return X_rows[:, 0]
+
+    whole = score_in_chunks(score, None, X, candidates)
+    for seed in range(5):
+        expected = top_n(whole, n, np.random.RandomState(seed))
+        got, got_scores = score_top_n(score, None, X, candidates, n,
+                                      np.random.RandomState(seed), chunk_rows=300,
+                                      n_jobs=n_jobs)
+        np.testing.assert_array_equal(got, expected)
+        np.testing.assert_array_equal(got_scores, whole[expected])

@@ -8,8 +8,11 @@ import numpy as np
 from ..utils._param_validation import Interval
 from ._base import QueryStrategy
 from ._common import (
+    MAX_CANDIDATES,
     argmax_random,
+    bounded_positions,
     dot_row,
+    margin_scores,
     nonnegative_uncertainty,
     predict_proba_or_softmax,
     rows_at,
@@ -43,6 +46,13 @@ def _l1_distances(proba_t, row):
     return out
 
 
+def _most_uncertain(strategy, estimator, X_pool, positions, n, rng, context):
+    """The candidates a batch is drawn from: the ``max_candidates`` lowest margins."""
+    return bounded_positions(positions, n, strategy.max_candidates, rng,
+                             score=margin_scores, estimator=estimator, X_pool=X_pool,
+                             context=context)
+
+
 def _uniform_unpicked(n_rows, chosen, rng):
     free = np.ones(n_rows, dtype=bool)
     free[chosen] = False
@@ -68,6 +78,11 @@ class BADGE(QueryStrategy):
 
     Parameters
     ----------
+    max_candidates : int or None, default=20_000
+        k-means++ runs over at most this many candidates: the ones with the smallest
+        margin when the pool holds more (their gradients are the longest, the ones the
+        seeding favours). Memory is then O(max_candidates x (n_features + n_classes))
+        whatever the pool size; smaller pools are unaffected. ``None``: all candidates.
     random_state : int, RandomState or None, default=None
         Seeds the k-means++ draws. ``None`` uses the generator of the calling
         ``ActiveLearningClassifier``.
@@ -100,12 +115,17 @@ class BADGE(QueryStrategy):
     True
     """
 
-    _parameter_constraints = {"random_state": ["random_state"]}
+    _parameter_constraints = {
+        "max_candidates": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "random_state": ["random_state"],
+    }
 
-    def __init__(self, random_state=None):
+    def __init__(self, max_candidates=MAX_CANDIDATES, random_state=None):
+        self.max_candidates = max_candidates
         self.random_state = random_state
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        positions = _most_uncertain(self, estimator, X_pool, positions, n, rng, context)
         rows = rows_at(X_pool, positions)
         residual = predict_proba_or_softmax(estimator, rows)
         residual[np.arange(residual.shape[0]), residual.argmax(axis=1)] -= 1.0
@@ -150,6 +170,10 @@ class FALCUN(QueryStrategy):
     gamma : float >= 0, default=10
         Sharpness of the draw: ``0`` is uniform random sampling, large values approach
         a deterministic argmax of the relevance.
+    max_candidates : int or None, default=20_000
+        Draws are made among at most this many candidates, the lowest-margin ones when
+        the pool holds more, so memory is O(max_candidates x n_classes) whatever the
+        pool size. ``None``: every candidate; pools with fewer are unaffected.
     random_state : int, RandomState or None, default=None
         Seeds the draws. ``None`` uses the generator of the calling
         ``ActiveLearningClassifier``.
@@ -184,14 +208,17 @@ class FALCUN(QueryStrategy):
 
     _parameter_constraints = {
         "gamma": [Interval(numbers.Real, 0, None, closed="left")],
+        "max_candidates": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, gamma=10, random_state=None):
+    def __init__(self, gamma=10, max_candidates=MAX_CANDIDATES, random_state=None):
         self.gamma = gamma
+        self.max_candidates = max_candidates
         self.random_state = random_state
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        positions = _most_uncertain(self, estimator, X_pool, positions, n, rng, context)
         gamma = self.gamma
         proba = predict_proba_or_softmax(estimator, rows_at(X_pool, positions))
         uncertainty = nonnegative_uncertainty(proba, "margin")
@@ -229,7 +256,8 @@ class Falcun(FALCUN):
         Use :class:`FALCUN`; ``Falcun`` will be removed in a future release.
     """
 
-    def __init__(self, gamma=10, random_state=None):
+    def __init__(self, gamma=10, max_candidates=MAX_CANDIDATES, random_state=None):
         warnings.warn("Falcun is deprecated; use FALCUN (the same strategy).",
                       FutureWarning, stacklevel=2)
-        super().__init__(gamma=gamma, random_state=random_state)
+        super().__init__(gamma=gamma, max_candidates=max_candidates,
+                         random_state=random_state)

@@ -1,11 +1,11 @@
-"""The query-strategy base class and the shared top-n selection."""
+"""The query-strategy base class (the top-n selection lives in ``utils._select``)."""
 
-import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 
-from ..utils._indexing import num_rows, score_in_chunks
+from ..utils._indexing import num_rows, score_top_n
 from ..utils._param_validation import validate_params
+from ..utils._select import top_n
 from ._common import (
     as_numeric,
     candidate_positions,
@@ -15,37 +15,6 @@ from ._common import (
 )
 
 __all__ = ["QueryStrategy", "ScoreFunction", "SelectContext", "top_n"]
-
-
-def top_n(scores, n, random_state):
-    """Positions of the ``n`` highest ``scores``, best first; ties broken at random.
-
-    Runs in O(len(scores)) with ``np.partition`` plus O(n log n) to order the winners,
-    so selecting a batch never sorts the whole pool.
-    """
-    scores = np.asarray(scores, dtype=np.float64)
-    size = scores.shape[0]
-    n = min(int(n), size)
-    if n <= 0:
-        return np.empty(0, dtype=np.intp)
-    rng = check_random_state(random_state)
-    if n == 1:
-        # One row (the batch_size=1 loop): a max and an equality pass, no partition.
-        best = np.flatnonzero(scores == scores.max())
-        return best[[rng.randint(best.shape[0])]] if best.shape[0] > 1 else best
-    if n < size:
-        threshold = np.partition(scores, size - n)[size - n]
-        above = np.flatnonzero(scores > threshold)
-        tied = np.flatnonzero(scores == threshold)
-        need = n - above.shape[0]
-        if tied.shape[0] > need:
-            tied = rng.choice(tied, size=need, replace=False)
-        chosen = np.concatenate([above, tied])
-    else:
-        chosen = np.arange(size)
-    # Best first; equal scores in random order so ties never favour low positions.
-    order = np.lexsort((rng.random_sample(chosen.shape[0]), -scores[chosen]))
-    return chosen[order]
 
 
 class QueryStrategy(BaseEstimator):
@@ -175,12 +144,10 @@ class QueryStrategy(BaseEstimator):
                 return empty_selection()
             return self._select_batch(estimator, X_pool, positions, n, rng, context)
         score, scored = self._scorer(estimator, X_pool, rng, context)
-        scores = score_in_chunks(
-            score, scored, X_pool, candidates, chunk_rows=chunk_rows, n_jobs=n_jobs
-        )
-        n_candidates = scores.shape[0] if candidates is None else int(np.count_nonzero(candidates))
-        chosen = top_n(scores, min(n, n_candidates), rng)
-        return chosen, scores[chosen]
+        # Each chunk keeps its own top n (in the worker that scored it); the merge draws
+        # from rng exactly as top_n on the whole score vector would.
+        return score_top_n(score, scored, X_pool, candidates, n, rng,
+                           chunk_rows=chunk_rows, n_jobs=n_jobs)
 
     def _scorer(self, estimator, X_pool, rng, context):
         """``(score, scored)``: ``score(scored, X_rows)`` is applied to chunks of the pool."""

@@ -1,6 +1,7 @@
 """The private toolkit every strategy (and ``skactive.stopping``) builds on.
 
-- candidate rows: :func:`candidate_positions`, :func:`rows_at`, :func:`empty_selection`;
+- candidate rows: :func:`candidate_positions`, :func:`rows_at`, :func:`empty_selection`,
+  and the bounded candidate set of the batch strategies, :func:`bounded_positions`;
 - probabilities and uncertainty: :func:`predict_proba_or_softmax`,
   :func:`uncertainty_scores`, :func:`nonnegative_uncertainty`;
 - the feature space in which distances and clusters are measured: :func:`features`,
@@ -19,19 +20,23 @@ from sklearn.metrics import pairwise_distances, pairwise_distances_argmin_min
 from sklearn.pipeline import Pipeline
 from sklearn.utils import check_array
 
-from ..utils._indexing import num_rows, take_rows
+from ..utils._indexing import num_rows, score_top_n, take_rows
 from ..utils._validation import is_text
 
 __all__ = [
     "MEASURES",
+    "MAX_CANDIDATES",
     "argmax_random",
     "as_numeric",
+    "bounded_positions",
     "candidate_positions",
     "distances_to_row",
     "distances_to_set",
     "dot_row",
     "empty_selection",
     "features",
+    "margin_scores",
+    "uncertainty_of",
     "nonnegative_uncertainty",
     "predict_proba_or_softmax",
     "rows_at",
@@ -67,6 +72,52 @@ def rows_at(X, positions):
 def empty_selection():
     """What ``select`` returns when nothing can be picked."""
     return np.empty(0, dtype=np.intp), np.empty(0)
+
+
+# The default ``max_candidates`` of the batch strategies: candidates compared jointly.
+MAX_CANDIDATES = 20_000
+
+
+def bounded_positions(positions, n, max_candidates, rng, *, score=None, estimator=None,
+                      X_pool=None, context=None):
+    """At most ``max(n, max_candidates)`` of the candidate ``positions`` (increasing).
+
+    Unchanged when there are few enough. Otherwise the ``max_candidates`` best rows
+    under the row-wise ``score(estimator, X_rows)`` (scored in chunks, where a dask
+    pool's blocks live), or with ``score=None`` a uniform sample drawn with ``rng``.
+    """
+    if max_candidates is None or positions.shape[0] <= max(n, max_candidates):
+        return positions
+    max_candidates = max(n, max_candidates)
+    if score is None:
+        return positions[_sample_without_replacement(positions.shape[0], max_candidates, rng)]
+    mask = np.zeros(num_rows(X_pool), dtype=bool)
+    mask[positions] = True
+    best, _ = score_top_n(score, estimator, X_pool, mask, int(max_candidates), rng,
+                          chunk_rows=context.chunk_rows, n_jobs=context.n_jobs)
+    return np.sort(best)
+
+
+def _sample_without_replacement(size, k, rng):
+    """``k`` distinct positions in ``range(size)``, uniformly, increasing, in O(k) time
+    and memory (``rng.choice(size, k, replace=False)`` permutes all ``size``)."""
+    drawn = np.unique(rng.randint(0, size, size=k + k // 8 + 8))
+    while drawn.shape[0] < k:
+        drawn = np.union1d(drawn, rng.randint(0, size, size=k - drawn.shape[0] + 8))
+    if drawn.shape[0] > k:  # a uniform subset of a uniform set is uniform
+        drawn = np.sort(drawn[rng.choice(drawn.shape[0], size=k, replace=False)])
+    return drawn
+
+
+def margin_scores(estimator, X_rows):
+    """Minus the margin ``p_(1) - p_(2)`` of each row (higher = more uncertain)."""
+    return uncertainty_scores(predict_proba_or_softmax(estimator, X_rows), "margin")
+
+
+def uncertainty_of(measure, estimator, X_rows):
+    """:func:`nonnegative_uncertainty` (scaled) of each row, for ``functools.partial``."""
+    return nonnegative_uncertainty(predict_proba_or_softmax(estimator, X_rows), measure,
+                                   scaled=True)
 
 
 # ----------------------------------------------------------------------------- probabilities

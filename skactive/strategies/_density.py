@@ -1,11 +1,13 @@
 """Information density: uncertainty weighted by how representative a row is of the pool."""
 
+import functools
 import numbers
 
 import numpy as np
 from sklearn.metrics import pairwise_distances
 
-from ..utils._indexing import default_chunk_rows, iter_chunks, take_rows
+from ..utils._dask import dask_sum
+from ..utils._indexing import default_chunk_rows, is_dask_array, iter_chunks, take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
 from ._common import (
@@ -26,14 +28,23 @@ def _row_norms(F):
     return np.sqrt(squared_norms(F))
 
 
-def _mean_unit_vector(embed, X_pool, rows, chunk_rows):
-    """Mean of the pool's rows scaled to unit length, read chunk by chunk."""
+def _unit_sum(embed, X_rows):
+    """Sum of the embedded rows scaled to unit length."""
+    F = embed(X_rows)
+    norms = _row_norms(F)
+    weights = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return np.asarray(F.T @ weights).ravel()
+
+
+def _mean_unit_vector(embed, X_pool, rows, chunk_rows, candidates):
+    """Mean of the pool's rows scaled to unit length, read chunk by chunk (a dask
+    pool: each block summed where it lives)."""
+    if is_dask_array(X_pool):
+        return dask_sum(functools.partial(_unit_sum, embed), X_pool, candidates) \
+            / rows.shape[0]
     total = None
     for start, stop in iter_chunks(rows.shape[0], chunk_rows):
-        F = embed(take_rows(X_pool, rows[start:stop]))
-        norms = _row_norms(F)
-        weights = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-        part = np.asarray(F.T @ weights).ravel()
+        part = _unit_sum(embed, take_rows(X_pool, rows[start:stop]))
         total = part if total is None else total + part
     return total / rows.shape[0]
 
@@ -170,7 +181,7 @@ class DensityWeighted(QueryStrategy):
 
         if self.metric == "cosine":
             chunk_rows = chunk_rows or default_chunk_rows(X_pool)
-            mean_unit = _mean_unit_vector(embed, X_pool, rows, chunk_rows)
+            mean_unit = _mean_unit_vector(embed, X_pool, rows, chunk_rows, candidates)
             return lambda X_rows: _cosine_density(embed(X_rows), mean_unit)
         if rows.shape[0] > self.n_landmarks:
             rows = np.sort(rng.choice(rows, size=self.n_landmarks, replace=False))

@@ -1,5 +1,6 @@
 """Batch strategies that spread a batch over the pool: core-set, ranked batch, cluster-margin."""
 
+import functools
 import math
 import numbers
 import warnings
@@ -8,20 +9,23 @@ import numpy as np
 from sklearn.cluster import KMeans, MiniBatchKMeans
 from sklearn.exceptions import ConvergenceWarning
 
-from ..utils._indexing import num_rows, take_rows
+from ..utils._indexing import num_rows, score_top_n, take_rows
 from ..utils._param_validation import Interval, StrOptions
-from ._base import QueryStrategy, top_n
+from ._base import QueryStrategy
 from ._common import (
+    MAX_CANDIDATES,
     MEASURES,
     argmax_random,
     as_numeric,
+    bounded_positions,
     distances_to_row,
     distances_to_set,
+    margin_scores,
     nonnegative_uncertainty,
     predict_proba_or_softmax,
     rows_at,
     squared_norms,
-    uncertainty_scores,
+    uncertainty_of,
 )
 
 __all__ = ["ClusterMargin", "CoreSet", "RankedBatch"]
@@ -72,6 +76,11 @@ class CoreSet(QueryStrategy):
         linear analogue of the paper's last-layer embedding). Without a model (cold
         start), the preprocessing steps of ``unfitted_estimator`` fitted on the pool
         without labels; with neither steps nor numeric rows, a ``ValueError``.
+    max_candidates : int or None, default=20_000
+        Picks are made among at most this many candidates: a uniform random sample of
+        them when the pool holds more (the model is not needed). Memory is then
+        O(max_candidates x n_features) whatever the pool size, and a ``np.memmap`` or
+        dask-array pool is never copied; smaller pools are unaffected. ``None``: all.
     random_state : int, RandomState or None, default=None
         Breaks ties (e.g. the first pick when nothing is labeled). ``None`` uses the
         generator of the calling ``ActiveLearningClassifier``.
@@ -103,15 +112,19 @@ class CoreSet(QueryStrategy):
     _parameter_constraints = {
         "metric": [str, callable],
         "transform": [callable, None],
+        "max_candidates": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, metric="euclidean", transform=None, random_state=None):
+    def __init__(self, metric="euclidean", transform=None, max_candidates=MAX_CANDIDATES,
+                 random_state=None):
         self.metric = metric
         self.transform = transform
+        self.max_candidates = max_candidates
         self.random_state = random_state
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        positions = bounded_positions(positions, n, self.max_candidates, rng)
         owner = type(self).__name__
         embed = self.transform or self._embedding(estimator, X_pool, context)
         F = as_numeric(embed(rows_at(X_pool, positions)), owner)
@@ -143,6 +156,11 @@ class RankedBatch(QueryStrategy):
         Weight of dissimilarity. ``"auto"``: ``|U| / (|U| + |L|)``, recomputed at each
         pick with the picked rows moved from the unlabeled pool ``U`` (the candidates)
         to the labeled set ``L`` — diversity matters most while few rows are labeled.
+    max_candidates : int or None, default=20_000
+        The batch is ranked among at most this many candidates, the most uncertain
+        ones (by ``measure``, scored in chunks) when the pool holds more, so memory is
+        O(max_candidates x n_features) whatever the pool size. ``None``: every
+        candidate. Pools with fewer candidates are unaffected.
     random_state : int, RandomState or None, default=None
         Breaks ties between equal scores.
 
@@ -176,15 +194,21 @@ class RankedBatch(QueryStrategy):
     _parameter_constraints = {
         "measure": [StrOptions(MEASURES)],
         "alpha": [Interval(numbers.Real, 0, 1, closed="both"), StrOptions({"auto"})],
+        "max_candidates": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, measure="least_confident", alpha="auto", random_state=None):
+    def __init__(self, measure="least_confident", alpha="auto",
+                 max_candidates=MAX_CANDIDATES, random_state=None):
         self.measure = measure
         self.alpha = alpha
+        self.max_candidates = max_candidates
         self.random_state = random_state
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        positions = bounded_positions(
+            positions, n, self.max_candidates, rng, estimator=estimator, X_pool=X_pool,
+            context=context, score=functools.partial(uncertainty_of, self.measure))
         alpha = None if isinstance(self.alpha, str) else float(self.alpha)
         rows = rows_at(X_pool, positions)
         uncertainty = nonnegative_uncertainty(
@@ -294,12 +318,14 @@ class ClusterMargin(QueryStrategy):
         return kmeans.predict(embed(take_rows(X_pool, rows)))
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
-        margins = uncertainty_scores(
-            predict_proba_or_softmax(estimator, rows_at(X_pool, positions)), "margin")
         k_m = min(positions.shape[0], max(n, math.ceil(float(self.margin_pool_factor) * n)))
-        low_margin = top_n(margins, k_m, rng)
+        # The k_m lowest margins, chunk by chunk (each chunk keeps its own k_m): the
+        # same rows and draws as top_n on the candidates' margins, in O(chunk) memory.
+        low, margins = score_top_n(
+            margin_scores, estimator, X_pool, context.candidates, k_m, rng,
+            chunk_rows=context.chunk_rows, n_jobs=context.n_jobs, size=positions.shape[0])
         embed = self._embedding(estimator, X_pool, context)
-        labels = self._cluster(embed, X_pool, positions[low_margin], rng)
+        labels = self._cluster(embed, X_pool, low, rng)
         # Round-robin = order by (rank within own cluster, cluster rank by ascending size).
         sizes = np.bincount(labels)
         cluster_rank = np.empty(sizes.shape[0], dtype=np.intp)
@@ -309,5 +335,5 @@ class ClusterMargin(QueryStrategy):
         group_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
         within = np.empty(k_m, dtype=np.intp)
         within[by_cluster] = np.arange(k_m) - group_start
-        picked = low_margin[np.lexsort((cluster_rank[labels], within))[:n]]
-        return positions[picked], margins[picked]
+        picked = np.lexsort((cluster_rank[labels], within))[:n]
+        return low[picked], margins[picked]

@@ -4,12 +4,17 @@ import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed, effective_n_jobs
 
+from ._select import local_top_n, merge_top_n
+
 __all__ = [
+    "apply_rows",
     "default_chunk_rows",
     "index_params",
+    "is_dask_array",
     "iter_chunks",
     "num_rows",
     "score_in_chunks",
+    "score_top_n",
     "take_rows",
 ]
 
@@ -25,6 +30,24 @@ def num_rows(X):
     return X.shape[0] if hasattr(X, "shape") else len(X)
 
 
+def is_dask_array(X):
+    """True for a ``dask.array.Array``, detected without importing dask."""
+    return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")
+
+
+def apply_rows(method, X):
+    """``method(X)`` (``predict``, ``predict_proba``...), block by block for a dask ``X``.
+
+    A dask array is never gathered: each block is predicted where it lives and only the
+    results (one row each) come back, concatenated into a NumPy array.
+    """
+    if is_dask_array(X):
+        from ._dask import apply_blocks
+
+        return apply_blocks(method, X)
+    return method(X)
+
+
 def take_rows(X, indices):
     """Rows of ``X`` at ``indices`` in the caller's container (DataFrame index kept).
 
@@ -37,6 +60,10 @@ def take_rows(X, indices):
     indices = indices.astype(np.intp, copy=False)
     if isinstance(X, np.ndarray):
         return X[indices]
+    if is_dask_array(X):
+        from ._dask import gather_rows
+
+        return gather_rows(X, indices)
     if sp.issparse(X):
         return X.tocsr()[indices] if X.format != "csr" else X[indices]
     if hasattr(X, "iloc"):
@@ -72,7 +99,7 @@ def default_chunk_rows(X):
     n = num_rows(X)
     if sp.issparse(X):
         row_bytes = (X.data.itemsize + X.indices.itemsize) * max(X.nnz / max(n, 1), 1.0)
-    elif isinstance(X, np.ndarray):
+    elif isinstance(X, np.ndarray) or is_dask_array(X):
         row_bytes = X.itemsize * max(int(np.prod(X.shape[1:])), 1)
     elif hasattr(X, "iloc"):
         row_bytes = 8 * max(X.shape[1], 1)
@@ -86,7 +113,7 @@ def iter_chunks(n, chunk_rows):
         yield start, min(start + chunk_rows, n)
 
 
-def _score_block(score, estimator, X_part, start, mask):
+def _score_block(score, estimator, X_part, start, mask, copy=True):
     """Scores of ``X_part``, rows ``start, start + 1, ...`` of X; ``mask`` marks candidates.
 
     Only the slice is passed (not X), so a process-based backend ships each row once.
@@ -98,12 +125,27 @@ def _score_block(score, estimator, X_part, start, mask):
     if 2 * n_candidates >= n_rows:
         # Mostly candidates: scoring the slice in place beats gathering a copy of it.
         some = mask if n_candidates < n_rows else None
-        return None, _checked(score(estimator, X_part), n_rows, some)
+        return None, _checked(score(estimator, X_part), n_rows, some, copy)
     rows = np.flatnonzero(mask)
-    return start + rows, _checked(score(estimator, take_rows(X_part, rows)), rows.shape[0])
+    return start + rows, _checked(score(estimator, take_rows(X_part, rows)), rows.shape[0],
+                                  copy=copy)
 
 
-def _checked(block, n_expected, mask=None):
+def block_top_n(score, estimator, X_part, start, mask, n):
+    """Score one chunk and keep its :func:`~skactive.utils._select.local_top_n` rows.
+
+    Returns ``(positions, scores)``: positions in X (increasing) of the rows of this
+    chunk that may be among the ``n`` best of the pool, and their scores. Runs where
+    the chunk is scored (a thread, a process, a Dask worker), so only O(n) numbers per
+    chunk travel back.
+    """
+    rows, block = _score_block(score, estimator, X_part, start, mask, copy=False)
+    keep = local_top_n(block, n)
+    positions = start + keep if rows is None else rows[keep]
+    return positions, block[keep]
+
+
+def _checked(block, n_expected, mask=None, copy=True):
     """``block`` as a new float64 array (rows outside ``mask`` at -inf), or a ValueError.
 
     The copy and the masking share one pass and one pool-sized allocation (a copy, an
@@ -123,19 +165,14 @@ def _checked(block, n_expected, mask=None):
             )
         # A candidate scored -inf must still rank above the non-candidates' -inf.
         block = np.clip(block, np.finfo(np.float64).min, None)
-    # Never hand back the strategy's own array: the caller may write into the result.
-    return block.copy() if mask is None else np.where(mask, block, -np.inf)
+    if mask is not None:
+        return np.where(mask, block, -np.inf)
+    # Never hand back the strategy's own array when the caller may write into the result.
+    return block.copy() if copy else block
 
 
-def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_jobs=None):
-    """Apply a row-wise ``score(estimator, X_rows)`` to the candidate rows of ``X``.
-
-    Returns an array with one score per row of ``X``; rows that are not candidates get
-    ``-inf`` so a top-n selection never picks them. ``X`` is read in contiguous chunks
-    (views where the container allows), so extra memory is O(chunk), not O(pool).
-    With ``n_jobs`` the chunks are scored through joblib: in threads by default, or by
-    the backend set with ``joblib.parallel_config`` (loky processes, a Dask cluster).
-    """
+def _chunk_jobs(X, candidates, chunk_rows, n_jobs):
+    """``(start, stop, mask)`` of each chunk holding a candidate; whether to parallelize."""
     n = num_rows(X)
     if chunk_rows is None:
         chunk_rows = default_chunk_rows(X)
@@ -149,17 +186,39 @@ def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_
         mask = None if candidates is None else candidates[start:stop]
         if mask is None or mask.any():
             jobs.append((start, stop, mask))
-    if parallel and len(jobs) > 1:
+    return jobs, parallel and len(jobs) > 1
+
+
+def _run_jobs(func, jobs, parallel, n_jobs, X, *args, lazy=False):
+    """``func(*args[:2], chunk, start, mask, *args[2:])`` on each chunk, in order.
+
+    With ``lazy=True`` an iterator: results are consumed as they arrive.
+    """
+    head, tail = args[:2], args[2:]
+    if parallel:
         # Threads unless the caller chose a backend (joblib.parallel_config: loky, Dask):
         # predict_proba is numpy/BLAS work that releases the GIL, while worker processes
         # would be sent the whole pool again every round.
-        blocks = Parallel(n_jobs=n_jobs, prefer="threads")(
-            delayed(_score_block)(score, estimator, _slice_rows(X, a, b), a, m)
-            for a, b, m in jobs
+        return Parallel(n_jobs=n_jobs, prefer="threads",
+                        return_as="generator" if lazy else "list")(
+            delayed(func)(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs
         )
-    else:
-        blocks = [_score_block(score, estimator, _slice_rows(X, a, b), a, m)
-                  for a, b, m in jobs]
+    results = (func(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs)
+    return results if lazy else list(results)
+
+
+def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_jobs=None):
+    """Apply a row-wise ``score(estimator, X_rows)`` to the candidate rows of ``X``.
+
+    Returns an array with one score per row of ``X``; rows that are not candidates get
+    ``-inf`` so a top-n selection never picks them. ``X`` is read in contiguous chunks
+    (views where the container allows), so extra memory is O(chunk), not O(pool).
+    With ``n_jobs`` the chunks are scored through joblib: in threads by default, or by
+    the backend set with ``joblib.parallel_config`` (loky processes, a Dask cluster).
+    """
+    n = num_rows(X)
+    jobs, parallel = _chunk_jobs(X, candidates, chunk_rows, n_jobs)
+    blocks = _run_jobs(_score_block, jobs, parallel, n_jobs, X, score, estimator)
     if len(jobs) == 1 and jobs[0][:2] == (0, n) and blocks[0][0] is None:
         return blocks[0][1]  # one chunk covering X: no reassembly
     out = np.full(n, -np.inf)
@@ -169,3 +228,66 @@ def score_in_chunks(score, estimator, X, candidates=None, *, chunk_rows=None, n_
         else:
             out[rows] = block
     return out
+
+
+def score_top_n(score, estimator, X, candidates, n, random_state, *, chunk_rows=None,
+                n_jobs=None, size=None):
+    """The ``n`` best candidate rows of ``X`` under a row-wise ``score``, best first.
+
+    The same rows, in the same order, as :func:`~skactive.utils._select.top_n` on the
+    output of :func:`score_in_chunks` with the same generator, ties included; but each
+    chunk keeps its own top ``n`` where it is scored (in parallel with ``n_jobs``) and
+    only those survive, so no pool-sized score vector is built. A dask ``X`` is scored
+    block by block where its blocks live (see :mod:`skactive.utils._dask`).
+
+    ``size`` is the length of the score vector whose top_n is reproduced: the rows of
+    ``X`` (default), or the number of candidates for top_n on the candidates' scores.
+
+    Returns
+    -------
+    chosen : ndarray of int
+        Positions in ``X``.
+    scores : ndarray of float
+        Their scores.
+    """
+    n_candidates = num_rows(X) if candidates is None else int(np.count_nonzero(candidates))
+    size = num_rows(X) if size is None else size
+    n = min(int(n), n_candidates)
+    if is_dask_array(X):
+        from ._dask import dask_top_n
+
+        positions, scores = dask_top_n(score, estimator, X, candidates, n)
+    else:
+        jobs, parallel = _chunk_jobs(X, candidates, chunk_rows, n_jobs)
+        parts = _run_jobs(block_top_n, jobs, parallel, n_jobs, X, score, estimator, n,
+                          lazy=True)
+        positions, scores = reduce_top_n(parts, n)
+    order = merge_top_n(np.arange(positions.shape[0]), scores, n, size, random_state)
+    return positions[order], scores[order]
+
+
+def reduce_top_n(parts, n):
+    """Union of the chunks' ``(positions, scores)`` survivors, in position order.
+
+    Consumed as the chunks finish (in any order); whenever the union outgrows ``2 n``
+    rows it is cut back to its own local top-``n`` (ties kept), which still holds every
+    row of the global top-``n`` and its ties. Memory: O(n + chunk), not O(chunks x n).
+    """
+    kept_positions, kept_scores, size = [], [], 0
+    for positions, scores in parts:
+        kept_positions.append(positions)
+        kept_scores.append(scores)
+        size += positions.shape[0]
+        if size > 2 * max(n, 1) and len(kept_positions) > 1:
+            kept_positions, kept_scores, size = _cut(kept_positions, kept_scores, n)
+    if not kept_positions:
+        return np.empty(0, dtype=np.intp), np.empty(0)
+    positions, scores = np.concatenate(kept_positions), np.concatenate(kept_scores)
+    order = np.argsort(positions, kind="stable")
+    return positions[order], scores[order]
+
+
+def _cut(kept_positions, kept_scores, n):
+    positions, scores = np.concatenate(kept_positions), np.concatenate(kept_scores)
+    keep = local_top_n(scores, n)
+    return [positions[keep]], [scores[keep]], keep.shape[0]

@@ -58,11 +58,16 @@ def check_input_X(X):
 
     Text (a list of strings), pandas DataFrames and dense arrays keep their container so
     the oracle and the estimator see what the caller passed; sparse input becomes CSR
-    because the loop slices rows. Value checks (finiteness, dtype) are left to the
+    because the loop slices rows. A ``dask.array.Array`` is checked lazily (shape, dtype)
+    and never computed. Value checks (finiteness, dtype) are left to the
     wrapped estimator, as ``SelfTrainingClassifier`` does, since some accept NaN.
     """
     if is_text(X):
         return list(X) if isinstance(X, tuple) else X
+    if type(X).__module__.startswith("dask.") and hasattr(X, "chunks"):
+        from ._dask import check_dask_X
+
+        return check_dask_X(X)  # lazily: shape and dtype only, nothing computed
     if _is_frame(X):
         if X.ndim != 2:
             raise ValueError(f"Expected a 2D DataFrame, got one with {X.ndim} dimensions.")

@@ -1,0 +1,144 @@
+"""A ``dask.array`` pool on a 2-process ``LocalCluster``: same queries as NumPy, never
+gathered on the driver, clean shutdown; and the chunked top-n it relies on."""
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.datasets import make_classification
+from test_parallel import _assert_same_run
+
+from skactive import ActiveLearningClassifier
+from skactive.oracles import SimulatedOracle
+from skactive.utils._select import local_top_n, merge_top_n, top_n
+
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+
+# --------------------------------------------------------------------------- top-n merge
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 4), min_size=1, max_size=60),
+    cuts=st.lists(st.integers(1, 60), max_size=5),
+    n=st.integers(1, 60),
+    seed=st.integers(0, 2**16),
+    drop=st.integers(0, 3),
+)
+def test_merged_local_top_n_equals_top_n_with_ties(values, cuts, n, seed, drop):
+    """Chunks' local top-n, merged, pick what top_n picks on the whole vector."""
+    scores = np.asarray(values, dtype=np.float64)
+    if drop:
+        scores[::drop + 1] = -np.inf  # non-candidates, as score_in_chunks marks them
+    n = min(n, int(np.isfinite(scores).sum()))
+    expected = top_n(scores, n, np.random.RandomState(seed))
+    bounds = sorted({0, scores.shape[0], *[c for c in cuts if c < scores.shape[0]]})
+    keep = [a + local_top_n(scores[a:b], n) for a, b in zip(bounds, bounds[1:], strict=False)]
+    positions = np.concatenate(keep)
+    got = merge_top_n(positions, scores[positions], n, scores.shape[0],
+                      np.random.RandomState(seed))
+    np.testing.assert_array_equal(got, expected)
+
+
+# --------------------------------------------------------------------------- cluster
+@pytest.fixture(scope="module")
+def client():
+    """Two worker processes on 127.0.0.1, shared by this module; shut down cleanly."""
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       host="127.0.0.1", dashboard_address=None,
+                                       worker_dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+    assert client.status == "closed"
+    assert cluster.status.name == "closed"
+
+
+@pytest.fixture(scope="module")
+def problem():
+    X, y = make_classification(n_samples=2400, n_features=6, n_informative=4, n_classes=3,
+                               random_state=0)
+    y_partial = np.full_like(y, -1)
+    y_partial[:24] = y[:24]
+    return X, y, y_partial
+
+
+def _record_block(block, path):
+    """Identity on a block; appends the computing process's id to ``path``."""
+    with open(path, "a") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return block
+
+
+class _NumpyOnlyOracle(SimulatedOracle):
+    def __call__(self, X_query):
+        assert type(X_query) is np.ndarray
+        return super().__call__(X_query)
+
+
+def _fit(X_pool, problem, strategy="margin", **params):
+    X, y, y_partial = problem
+    params = {"oracle": _NumpyOnlyOracle(X, y), "budget": 30, "batch_size": 10,
+              "random_state": 0, "query_strategy": strategy, **params}
+    return ActiveLearningClassifier(**params).fit(X_pool, y_partial)
+
+
+def test_dask_pool_without_client_is_computed_locally_block_by_block(problem):
+    X = problem[0]
+    with pytest.raises(ValueError):
+        distributed.default_client()  # runs before the module's cluster starts
+    _assert_same_run(_fit(X, problem, "entropy"),
+                  _fit(da.from_array(X, chunks=(400, 6)), problem, "entropy"))
+
+
+@pytest.mark.parametrize("strategy", [
+    "margin", "entropy", "coreset", "badge", "cluster_margin", "ranked_batch", "falcun",
+    "information_density", "query_by_committee",
+])
+def test_dask_pool_on_cluster_matches_numpy_and_stays_on_workers(client, problem, tmp_path,
+                                                                 strategy):
+    X = problem[0]
+    log = tmp_path / "blocks.txt"
+    # meta given: dask does not call _record_block on an empty block to infer it.
+    X_dask = da.from_array(X, chunks=(500, 3)).map_blocks(
+        _record_block, str(log), meta=np.empty((0, 0), dtype=X.dtype))
+    expected = _fit(X, problem, strategy)
+    got = _fit(X_dask, problem, strategy)
+    _assert_same_run(expected, got)
+    pids = set(Path(log).read_text().split())
+    workers = {str(pid) for pid in client.run(os.getpid).values()}
+    assert pids and pids <= workers  # every block was computed by a worker process
+    assert str(os.getpid()) not in pids
+
+
+def test_dask_pool_predict_query_and_staged_match_numpy(client, problem):
+    X = problem[0]
+    X_dask = da.from_array(X, chunks=(700, 6))
+    expected, got = _fit(X, problem), _fit(X_dask, problem)
+    np.testing.assert_allclose(got.predict_proba(X_dask), expected.predict_proba(X))
+    np.testing.assert_array_equal(got.predict(X_dask), expected.predict(X))
+    np.testing.assert_array_equal(got.query(X_dask, 7), expected.query(X, 7))
+    for a, b in zip(got.staged_predict(X_dask), expected.staged_predict(X), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert got.score(X_dask, problem[1]) == expected.score(X, problem[1])
+
+
+def test_dask_pool_validation_is_lazy_and_clear():
+    X = da.ones((10, 3), chunks=(5, 3))
+    y = np.array([0, 1] + [-1] * 8)
+    with pytest.raises(ValueError, match="2D"):
+        ActiveLearningClassifier().fit(X[:, 0], y)
+    with pytest.raises(ValueError, match="numeric"):
+        ActiveLearningClassifier().fit(X.astype(object), y)
+
+
+def test_import_skactive_does_not_import_dask():
+    import subprocess
+    import sys
+
+    code = "import sys, skactive; raise SystemExit('dask' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
