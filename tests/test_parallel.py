@@ -319,12 +319,7 @@ def memmap_pools(tmp_path_factory):
     return _memmap_pool(root / "small.dat", 30_000), _memmap_pool(root / "large.dat", 120_000)
 
 
-@pytest.mark.parametrize("strategy", [
-    pytest.param(name, marks=pytest.mark.xfail(
-        reason="~23 bytes per row: expected error reduction is being reworked separately",
-        strict=False)) if name == "expected_error_reduction" else name
-    for name in available_strategies()
-])
+@pytest.mark.parametrize("strategy", available_strategies())
 def test_strategies_use_memory_independent_of_the_pool_size(memmap_pools, strategy):
     """Four times the pool: extra memory grows by at most a few per-row ints (the
     candidate positions), never by a copy of the rows (80 bytes per row here)."""

@@ -8,7 +8,7 @@ from joblib import Parallel, delayed, effective_n_jobs
 from scipy.special import xlogy
 from sklearn.base import clone
 
-from ..utils._indexing import score_in_chunks, take_rows
+from ..utils._indexing import score_top_n, take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy, top_n
 from ._common import predict_proba_or_softmax, uncertainty_scores
@@ -162,12 +162,13 @@ class ExpectedErrorReduction(QueryStrategy):
         n_cand = min(rows.shape[0], self.n_candidates)
         fill = np.empty(0, dtype=np.intp)
         if max(n_cand, n) < rows.shape[0] or n_cand < n:
-            uncertainty = score_in_chunks(
+            # Chunked top-n: the same rows as top_n on the whole margin vector, in
+            # O(chunk) memory.
+            ranked, _ = score_top_n(
                 lambda est, X: uncertainty_scores(predict_proba_or_softmax(est, X), "margin"),
-                estimator, X_pool, context.candidates, chunk_rows=context.chunk_rows,
-                n_jobs=context.n_jobs,
+                estimator, X_pool, context.candidates, max(n_cand, n), rng,
+                chunk_rows=context.chunk_rows, n_jobs=context.n_jobs,
             )
-            ranked = top_n(uncertainty, max(n_cand, n), rng)
             subset, fill = np.sort(ranked[:n_cand]), ranked[n_cand:]
         else:
             subset = rows
