@@ -22,8 +22,8 @@ from ._loop import Loop, Run, accepted_params, run_loop
 from ._pool import LabelPool
 from ._refit import check_refit
 from .stopping import check_stopping_criterion
-from .strategies import get_strategy
 from .strategies import _REGISTRY as _STRATEGY_REGISTRY
+from .strategies import get_strategy
 from .utils._indexing import default_chunk_rows, num_rows
 from .utils._validation import check_input_X, check_int_param, is_text, missing_mask
 

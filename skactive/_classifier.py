@@ -11,14 +11,14 @@ from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseActiveLearner, estimator_has
 from ._refit import Refitter
-from ._staged import StagedMixin
+from ._staged import ClassifierStagedMixin
 from .utils._indexing import take_rows
 from .utils._validation import is_nan_scalar, missing_mask
 
 __all__ = ["ActiveLearningClassifier"]
 
 
-class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
+class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiveLearner):
     """Pool-based active learning as a scikit-learn classifier.
 
     ``fit(X, y)`` takes a partially labeled ``y`` (entries equal to ``missing_label``

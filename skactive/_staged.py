@@ -7,7 +7,7 @@ per entry of ``history_``, round 0 first.
 import warnings
 
 import numpy as np
-from sklearn.metrics import accuracy_score
+from sklearn.metrics import accuracy_score, r2_score
 from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 
@@ -15,41 +15,32 @@ from ._base import estimator_has
 from .utils._indexing import num_rows, take_rows
 from .utils._validation import missing_mask
 
-__all__ = ["StagedMixin"]
+__all__ = ["ClassifierStagedMixin", "RegressorStagedMixin", "StagedMixin"]
 
 
 class StagedMixin:
-    """``staged_predict``, ``staged_predict_proba`` and ``staged_score``.
+    """``staged_predict`` and ``staged_score``, shared by the classifier and the regressor.
 
-    Reads ``estimators_`` (one fitted model or None per round), ``classes_``,
-    ``labeled_iter_``, ``y_labeled_``, ``missing_label`` and ``_check_X_predict``.
+    Reads ``estimators_`` (one fitted model or None per round), ``labeled_iter_``,
+    ``y_labeled_``, ``missing_label`` and ``_check_X_predict``. Subclasses say what a
+    round without a model predicts (:meth:`_constant_prediction`) and which metric
+    ``staged_score`` reports (:meth:`_staged_metric`).
     """
 
-    def _prior(self, round_, n_rows):
-        """Class frequencies of the labels known after ``round_`` (a model-less round)."""
+    def _known_labels(self, round_):
+        """The labels known after ``round_``."""
         known = (self.labeled_iter_ >= 0) & (self.labeled_iter_ <= round_)
-        classes, counts = np.unique(self.y_labeled_[known], return_counts=True)
-        proba = np.zeros(len(self.classes_))
-        if counts.sum() == 0:
-            proba[:] = 1.0 / len(self.classes_)
-        else:
-            proba[np.searchsorted(self.classes_, classes)] = counts / counts.sum()
-        return np.tile(proba, (n_rows, 1))
+        return self.y_labeled_[known]
 
-    def _aligned_proba(self, model, X):
-        proba = model.predict_proba(X)
-        if len(model.classes_) == len(self.classes_):
-            return proba
-        # An early round may have seen fewer classes: map its columns onto classes_.
-        out = np.zeros((proba.shape[0], len(self.classes_)))
-        out[:, np.searchsorted(self.classes_, model.classes_)] = proba
-        return out
+    def _constant_prediction(self, round_, n_rows):
+        raise NotImplementedError  # pragma: no cover - every learner defines it
 
     def staged_predict(self, X):
         """Predictions of the model as it stood after each round (round 0 first).
 
-        Rounds before two classes were labeled have no model; they predict the most
-        frequent label known at the time.
+        Rounds without a model (before two classes, or two targets, were labeled)
+        predict a constant: the most frequent label known at the time (classifier) or
+        the mean of the targets known then (regressor, 0 when none).
 
         Parameters
         ----------
@@ -64,36 +55,14 @@ class StagedMixin:
         n_rows = num_rows(X)
         for round_, model in enumerate(models):
             if model is None:
-                # np.repeat, not .repeat: an object-dtype class (str) is a plain Python str.
-                yield np.repeat(self.classes_[[np.argmax(self._prior(round_, 1)[0])]], n_rows)
+                yield self._constant_prediction(round_, n_rows)
             else:
                 yield model.predict(X)
 
-    @available_if(estimator_has("predict_proba"))
-    def staged_predict_proba(self, X):
-        """Class probabilities of the model after each round (round 0 first).
-
-        Columns follow ``classes_``; a class unseen in an early round gets 0. Rounds
-        without a model yield the label frequencies known then.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} or list of str
-
-        Yields
-        ------
-        proba : ndarray of shape (n_samples, n_classes)
-        """
-        models = self._check_staged()
-        X = self._check_X_predict(X)
-        for round_, model in enumerate(models):
-            if model is None:
-                yield self._prior(round_, num_rows(X))
-            else:
-                yield self._aligned_proba(model, X)
-
     def staged_score(self, X, y, sample_weight=None):
-        """Accuracy after each round (round 0 first) on the labeled rows of ``y``.
+        """Score after each round (round 0 first) on the labeled rows of ``y``.
+
+        Accuracy for the classifier, R² for the regressor (the metric of ``score``).
 
         Parameters
         ----------
@@ -122,4 +91,66 @@ class StagedMixin:
             return
         X_eval, y_eval = take_rows(X, labeled), y[labeled]
         for y_pred in self.staged_predict(X_eval):
-            yield float(accuracy_score(y_eval, y_pred, sample_weight=weights))
+            yield float(self._staged_metric(y_eval, y_pred, sample_weight=weights))
+
+
+class ClassifierStagedMixin(StagedMixin):
+    """The classifier's staged API: adds ``staged_predict_proba``; reads ``classes_``."""
+
+    _staged_metric = staticmethod(accuracy_score)
+
+    def _prior(self, round_, n_rows):
+        """Class frequencies of the labels known after ``round_`` (a model-less round)."""
+        classes, counts = np.unique(self._known_labels(round_), return_counts=True)
+        proba = np.zeros(len(self.classes_))
+        if counts.sum() == 0:
+            proba[:] = 1.0 / len(self.classes_)
+        else:
+            proba[np.searchsorted(self.classes_, classes)] = counts / counts.sum()
+        return np.tile(proba, (n_rows, 1))
+
+    def _aligned_proba(self, model, X):
+        proba = model.predict_proba(X)
+        if len(model.classes_) == len(self.classes_):
+            return proba
+        # An early round may have seen fewer classes: map its columns onto classes_.
+        out = np.zeros((proba.shape[0], len(self.classes_)))
+        out[:, np.searchsorted(self.classes_, model.classes_)] = proba
+        return out
+
+    def _constant_prediction(self, round_, n_rows):
+        # np.repeat, not .repeat: an object-dtype class (str) is a plain Python str.
+        return np.repeat(self.classes_[[np.argmax(self._prior(round_, 1)[0])]], n_rows)
+
+    @available_if(estimator_has("predict_proba"))
+    def staged_predict_proba(self, X):
+        """Class probabilities of the model after each round (round 0 first).
+
+        Columns follow ``classes_``; a class unseen in an early round gets 0. Rounds
+        without a model yield the label frequencies known then.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} or list of str
+
+        Yields
+        ------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        models = self._check_staged()
+        X = self._check_X_predict(X)
+        for round_, model in enumerate(models):
+            if model is None:
+                yield self._prior(round_, num_rows(X))
+            else:
+                yield self._aligned_proba(model, X)
+
+
+class RegressorStagedMixin(StagedMixin):
+    """The regressor's staged API: R² scores; a round without a model predicts the mean."""
+
+    _staged_metric = staticmethod(r2_score)
+
+    def _constant_prediction(self, round_, n_rows):
+        known = np.asarray(self._known_labels(round_), dtype=np.float64)
+        return np.full(n_rows, known.mean() if known.shape[0] else 0.0)
