@@ -219,8 +219,8 @@ class ActiveLearningRegressor(RegressorStagedMixin, RegressorMixin, BaseActiveLe
     def _no_model_message(self, pool, run):
         return (
             f"{type(self).__name__} needs at least two labeled rows to fit a regressor; got "
-            f"n_samples={pool.n_labeled} after {run.n_iter} round(s). The answers so far are kept in "
-            "y_labeled_ and history_; label more rows, or raise the budget."
+            f"n_samples={pool.n_labeled} after {run.n_iter} round(s). The answers so far are "
+            "kept in y_labeled_ and history_; label more rows, or raise the budget."
         )
 
     def _set_fitted(self, model):
