@@ -192,10 +192,17 @@ def _bootstrap_members(strategy, estimator, rng, context):
     return members
 
 
-_MEMBERS = [Interval(numbers.Integral, 2, None, closed="left")]
+class _Bootstrapped(_RegressionScores):
+    """Strategies that fit ``n_members`` bootstrap clones of the model per call."""
+
+    _parameter_constraints = {
+        "n_members": [Interval(numbers.Integral, 2, None, closed="left")],
+        "diversity": _DIVERSITY,
+        "random_state": ["random_state"],
+    }
 
 
-class RegressionCommittee(_RegressionScores):
+class RegressionCommittee(_Bootstrapped):
     """Query by committee for regression: the variance of bootstrap members.
 
     ``n_members`` clones of the model are fitted on bootstrap samples of the labeled
@@ -228,10 +235,6 @@ class RegressionCommittee(_RegressionScores):
     array([4])
     """
 
-    _parameter_constraints = {
-        "n_members": _MEMBERS, "diversity": _DIVERSITY, "random_state": ["random_state"],
-    }
-
     def __init__(self, n_members=5, diversity=0.0, random_state=None):
         self.n_members = n_members
         self.diversity = diversity
@@ -242,7 +245,7 @@ class RegressionCommittee(_RegressionScores):
         return np.stack([m.predict(rows) for m in members]).var(axis=0)
 
 
-class ExpectedModelChange(_RegressionScores):
+class ExpectedModelChange(_Bootstrapped):
     """Expected model change maximization (EMCM) for linear regression.
 
     Cai et al. (2013): the change of a linear model's parameters when a row ``x``
@@ -278,10 +281,6 @@ class ExpectedModelChange(_RegressionScores):
     >>> idx.shape, bool((scores >= 0).all())
     ((3,), True)
     """
-
-    _parameter_constraints = {
-        "n_members": _MEMBERS, "diversity": _DIVERSITY, "random_state": ["random_state"],
-    }
 
     def __init__(self, n_members=4, diversity=0.0, random_state=None):
         self.n_members = n_members
