@@ -40,7 +40,7 @@ oracle = SimulatedOracle(X, y_true)  # answers with the true target of a row
 
 # %%
 # One run: which rows were measured, and how good the model got
-# ------------------------------------------------------------
+# -------------------------------------------------------------
 reg = ActiveLearningRegressor(oracle=oracle, budget=10 if SMOKE else 30, random_state=0)
 reg.fit(X, y)
 print(f"{reg.n_queries_} targets measured in {reg.n_iter_} rounds "
