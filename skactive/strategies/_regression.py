@@ -12,16 +12,15 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ..utils._indexing import num_rows
+from ..utils._indexing import num_rows, take_rows
 from ..utils._param_validation import Interval
-from ._base import QueryStrategy, top_n
+from ._base import QueryStrategy, SelectContext
 from ._committee import _fit_member
 from ._common import (
     argmax_random,
     distances_to_row,
     distances_to_set,
     features,
-    rows_at,
     squared_norms,
     transformer_steps,
 )
@@ -87,21 +86,37 @@ def predictive_std(estimator, X):
 
 
 class _RegressionScores(QueryStrategy):
-    """Shared ``_select_batch``: row scores, then top-n or a diverse greedy batch."""
+    """Row scores computed on chunks of the pool (the base class's path, ``n_jobs`` and
+    ``chunk_rows`` apply); with ``diversity > 0`` and a batch, every candidate is scored
+    first and the batch is then picked by :func:`diverse_batch`."""
 
-    def _row_scores(self, estimator, rows, rng, context):
+    def _prepare(self, estimator, rng, context):
+        """Per-call state shared by every chunk (bootstrap members); None by default."""
+        return None
+
+    def _row_scores(self, estimator, prepared, rows):
         raise NotImplementedError  # pragma: no cover
 
-    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
-        rows = rows_at(X_pool, positions)
-        scores = np.asarray(self._row_scores(estimator, rows, rng, context), dtype=np.float64)
-        if n == 1 or self.diversity == 0:
-            chosen = top_n(scores, n, rng)
-            return positions[chosen], scores[chosen]
+    def _scorer(self, estimator, X_pool, rng, context):
+        prepared = self._prepare(estimator, rng, context)
+        return (lambda model, rows: self._row_scores(model, prepared, rows)), estimator
+
+    def select(self, estimator, X_pool, n, **kwargs):
+        if self.diversity == 0 or n <= 1:
+            return super().select(estimator, X_pool, n, **kwargs)
+        ranked, scores = super().select(estimator, X_pool, num_rows(X_pool), **kwargs)
+        n = min(int(n), ranked.shape[0])
+        if n <= 1:
+            return ranked[:n], scores[:n]
+        context = SelectContext(*(kwargs.get(key) for key in (
+            "candidates", "X_labeled", "y_labeled", "n_jobs", "chunk_rows",
+            "unfitted_estimator")))
+        rng = self._rng(kwargs.get("random_state"))
         embed = self._embedding(estimator, X_pool, context)
-        chosen = diverse_batch(scores, embed(rows), None if context.n_labeled == 0
-                               else embed(context.X_labeled), n, self.diversity, rng)
-        return positions[chosen], scores[chosen]
+        labeled = None if context.n_labeled == 0 else embed(context.X_labeled)
+        chosen = diverse_batch(scores, embed(take_rows(X_pool, ranked)), labeled, n,
+                               self.diversity, rng)
+        return ranked[chosen], scores[chosen]
 
 
 def diverse_batch(scores, F, F_labeled, n, weight, rng):
@@ -172,7 +187,7 @@ class PredictiveStd(_RegressionScores):
         self.diversity = diversity
         self.random_state = random_state
 
-    def _row_scores(self, estimator, rows, rng, context):
+    def _row_scores(self, estimator, prepared, rows):
         return predictive_std(estimator, rows)
 
 
@@ -195,6 +210,9 @@ def _bootstrap_members(strategy, estimator, rng, context):
 class _Bootstrapped(_RegressionScores):
     """Strategies that fit ``n_members`` bootstrap clones of the model per call."""
 
+    def _prepare(self, estimator, rng, context):
+        return _bootstrap_members(self, estimator, rng, context)
+
     _parameter_constraints = {
         "n_members": [Interval(numbers.Integral, 2, None, closed="left")],
         "diversity": _DIVERSITY,
@@ -211,7 +229,9 @@ class RegressionCommittee(_Bootstrapped):
 
     Parameters
     ----------
-    n_members : int >= 2, default=5
+    n_members : int >= 2, default=4
+        Each member is one more fit per round: 4 keeps a round within 10x the cost of
+        random sampling with the default Gaussian process (benchmarks/README.md).
     diversity : float in [0, 1], default=0
         Weight of the distance to the labeled / already picked rows in a batch.
     random_state : int, RandomState or None, default=None
@@ -235,13 +255,12 @@ class RegressionCommittee(_Bootstrapped):
     array([4])
     """
 
-    def __init__(self, n_members=5, diversity=0.0, random_state=None):
+    def __init__(self, n_members=4, diversity=0.0, random_state=None):
         self.n_members = n_members
         self.diversity = diversity
         self.random_state = random_state
 
-    def _row_scores(self, estimator, rows, rng, context):
-        members = _bootstrap_members(self, estimator, rng, context)
+    def _row_scores(self, estimator, members, rows):
         return np.stack([m.predict(rows) for m in members]).var(axis=0)
 
 
@@ -287,8 +306,7 @@ class ExpectedModelChange(_Bootstrapped):
         self.diversity = diversity
         self.random_state = random_state
 
-    def _row_scores(self, estimator, rows, rng, context):
-        members = _bootstrap_members(self, estimator, rng, context)
+    def _row_scores(self, estimator, members, rows):
         f = np.asarray(estimator.predict(rows), dtype=np.float64)
         change = np.mean([np.abs(f - m.predict(rows)) for m in members], axis=0)
         return change * np.sqrt(squared_norms(features(estimator, rows, owner="EMCM")))

@@ -175,3 +175,15 @@ def test_bad_parameters_name_the_parameter(params):
     strategy = RegressionCommittee(**params)
     with pytest.raises(ValueError, match=f"'{next(iter(params))}' parameter"):
         strategy.select(None, np.zeros((3, 1)), 1)
+
+
+@pytest.mark.parametrize("name", ["std", "regression_committee", "emcm", "std_diverse"])
+def test_chunked_and_parallel_scoring_give_the_same_batch(name):
+    X = np.random.RandomState(0).randn(50, 3)
+    model, X_lab, y_lab = _fitted(3)
+    kwargs = {"candidates": np.arange(50) >= 5, "X_labeled": X_lab, "y_labeled": y_lab}
+    whole = get_strategy(name).set_params(random_state=0).select(model, X, 4, **kwargs)
+    chunked = get_strategy(name).set_params(random_state=0).select(
+        model, X, 4, chunk_rows=7, n_jobs=2, **kwargs)
+    np.testing.assert_array_equal(whole[0], chunked[0])
+    np.testing.assert_allclose(whole[1], chunked[1])
