@@ -6,16 +6,13 @@ import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.gaussian_process import GaussianProcessRegressor
 from sklearn.gaussian_process.kernels import RBF, ConstantKernel, WhiteKernel
-from sklearn.metrics import r2_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseActiveLearner, estimator_has
 from ._refit import Refitter
 from ._staged import RegressorStagedMixin
-from .utils._indexing import take_rows
 from .utils._validation import is_nan_scalar, missing_mask
 
 __all__ = ["ActiveLearningRegressor", "default_regressor"]
@@ -244,32 +241,6 @@ class ActiveLearningRegressor(RegressorStagedMixin, RegressorMixin, BaseActiveLe
         """
         X = self._check_X_predict(X)
         return self.estimator_.predict(X, **predict_params)
-
-    def score(self, X, y, sample_weight=None):
-        """R² over the rows of ``X`` whose ``y`` is not ``missing_label``.
-
-        Returns NaN, with a warning, when no row is labeled.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame}
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        X = self._check_X_predict(X)
-        y = column_or_1d(y, warn=True)
-        labeled = np.flatnonzero(~missing_mask(y, self.missing_label))
-        if labeled.shape[0] == 0:
-            warnings.warn("score: no row of y is labeled (all equal missing_label); "
-                          "returning NaN.", UserWarning, stacklevel=2)
-            return float("nan")
-        weights = None if sample_weight is None else np.asarray(sample_weight)[labeled]
-        y_pred = self.estimator_.predict(take_rows(X, labeled))
-        return float(r2_score(y[labeled].astype(np.float64), y_pred, sample_weight=weights))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

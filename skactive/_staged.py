@@ -1,4 +1,4 @@
-"""The staged API: predictions of the model as it stood after each round.
+"""The staged API (predictions of the model as it stood after each round) and ``score``.
 
 Follows ``GradientBoostingClassifier.staged_predict`` / ``AdaBoostClassifier``: one item
 per entry of ``history_``, round 0 first.
@@ -75,23 +75,53 @@ class StagedMixin:
         score : float
         """
         models = self._check_staged()
-        X = self._check_X_predict(X)
-        y = column_or_1d(y, warn=True)
-        labeled = np.flatnonzero(~missing_mask(y, self.missing_label))
-        weights = None if sample_weight is None else np.asarray(sample_weight)[labeled]
-        if labeled.shape[0] == 0:
-            warnings.warn(
-                "staged_score: no row of y is labeled (all equal missing_label); "
-                "yielding NaN.",
-                UserWarning,
-                stacklevel=2,
-            )
+        X_eval, y_eval, weights = self._labeled_truth(X, y, sample_weight, "staged_score",
+                                                      "yielding")
+        if X_eval is None:
             for _ in models:
                 yield float("nan")
             return
-        X_eval, y_eval = take_rows(X, labeled), y[labeled]
         for y_pred in self.staged_predict(X_eval):
             yield float(self._staged_metric(y_eval, y_pred, sample_weight=weights))
+
+    def score(self, X, y, sample_weight=None):
+        """The metric of ``staged_score`` for the final model, on the labeled rows of ``y``.
+
+        Accuracy for the classifier, R² for the regressor, over the rows of ``X`` whose
+        ``y`` is not ``missing_label``: unlabeled rows carry no truth, so ``GridSearchCV``
+        and ``cross_validate`` work on a partially labeled ``y``. Returns NaN, with a
+        warning, when no row is labeled.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix, DataFrame} or list of str
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        score : float
+        """
+        X_eval, y_eval, weights = self._labeled_truth(X, y, sample_weight, "score", "returning")
+        if X_eval is None:
+            return float("nan")
+        y_pred = self.estimator_.predict(X_eval)
+        return float(self._staged_metric(y_eval, y_pred, sample_weight=weights))
+
+    def _labeled_truth(self, X, y, sample_weight, caller, verb):
+        """The rows of ``X`` labeled in ``y``, their labels and weights (Nones if none)."""
+        X = self._check_X_predict(X)
+        y = column_or_1d(y, warn=True)
+        labeled = np.flatnonzero(~missing_mask(y, self.missing_label))
+        if labeled.shape[0] == 0:
+            warnings.warn(
+                f"{caller}: no row of y is labeled (all equal missing_label); {verb} NaN.",
+                UserWarning,
+                stacklevel=3,
+            )
+            return None, None, None
+        weights = None if sample_weight is None else np.asarray(sample_weight)[labeled]
+        return take_rows(X, labeled), y[labeled], weights
 
 
 class ClassifierStagedMixin(StagedMixin):
@@ -149,7 +179,11 @@ class ClassifierStagedMixin(StagedMixin):
 class RegressorStagedMixin(StagedMixin):
     """The regressor's staged API: R² scores; a round without a model predicts the mean."""
 
-    _staged_metric = staticmethod(r2_score)
+    @staticmethod
+    def _staged_metric(y_true, y_pred, sample_weight=None):
+        # A y with None for its unlabeled rows arrives as objects: R² needs floats.
+        return r2_score(np.asarray(y_true, dtype=np.float64), y_pred,
+                        sample_weight=sample_weight)
 
     def _constant_prediction(self, round_, n_rows):
         known = np.asarray(self._known_labels(round_), dtype=np.float64)
