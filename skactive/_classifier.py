@@ -5,20 +5,18 @@ import warnings
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score
-from sklearn.utils import column_or_1d
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseActiveLearner, estimator_has
 from ._refit import Refitter
-from ._staged import StagedMixin
-from .utils._indexing import apply_rows, take_rows
+from ._staged import ClassifierStagedMixin
+from .utils._indexing import apply_rows
 from .utils._validation import is_nan_scalar, missing_mask
 
 __all__ = ["ActiveLearningClassifier"]
 
 
-class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
+class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiveLearner):
     """Pool-based active learning as a scikit-learn classifier.
 
     ``fit(X, y)`` takes a partially labeled ``y`` (entries equal to ``missing_label``
@@ -330,36 +328,6 @@ class ActiveLearningClassifier(StagedMixin, ClassifierMixin, BaseActiveLearner):
         """
         X = self._check_X_predict(X)
         return apply_rows(self.estimator_.decision_function, X)
-
-    def score(self, X, y, sample_weight=None):
-        """Accuracy over the rows of ``X`` whose ``y`` is not ``missing_label``.
-
-        Unlabeled rows carry no truth, so ``GridSearchCV`` and ``cross_validate`` work
-        on a partially labeled ``y``. Returns NaN, with a warning, when no row is labeled.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix, DataFrame} or list of str
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), default=None
-
-        Returns
-        -------
-        score : float
-        """
-        X = self._check_X_predict(X)
-        y = column_or_1d(y, warn=True)
-        labeled = np.flatnonzero(~missing_mask(y, self.missing_label))
-        if labeled.shape[0] == 0:
-            warnings.warn(
-                "score: no row of y is labeled (all equal missing_label); returning NaN.",
-                UserWarning,
-                stacklevel=2,
-            )
-            return float("nan")
-        weights = None if sample_weight is None else np.asarray(sample_weight)[labeled]
-        y_pred = self.estimator_.predict(take_rows(X, labeled))
-        return float(accuracy_score(y[labeled], y_pred, sample_weight=weights))
 
 
 def _check_marker_exists(y, missing_label):

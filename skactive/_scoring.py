@@ -1,7 +1,7 @@
 """Scorers for active learners: on the oracle's truth, and on every round's model."""
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, is_regressor
 from sklearn.metrics import get_scorer
 from sklearn.utils.metaestimators import available_if
 
@@ -19,8 +19,11 @@ class _OracleScorer:
         self.oracle = oracle
         self.metric = metric
 
-    def _metric_scorer(self):
-        return get_scorer(self.metric) if isinstance(self.metric, str) else self.metric
+    def _metric_scorer(self, estimator=None):
+        metric = self.metric
+        if metric is None:
+            metric = "r2" if is_regressor(estimator) else "accuracy"
+        return get_scorer(metric) if isinstance(metric, str) else metric
 
     def truth(self, estimator, X):
         """Positions of the rows the oracle answered, and its answers."""
@@ -38,13 +41,13 @@ class _OracleScorer:
     def __call__(self, estimator, X, y=None, **kwargs):
         rows, truth = self.truth(estimator, X)
         X_eval = X if rows.shape[0] == num_rows(X) else take_rows(X, rows)
-        return self._metric_scorer()(estimator, X_eval, truth, **kwargs)
+        return self._metric_scorer(estimator)(estimator, X_eval, truth, **kwargs)
 
     def __repr__(self):
         return f"make_oracle_scorer({type(self.oracle).__name__}, metric={self.metric!r})"
 
 
-def make_oracle_scorer(oracle, metric="accuracy"):
+def make_oracle_scorer(oracle, metric=None):
     """A scorer that asks ``oracle`` for the true label of every evaluated row.
 
     A partially labeled ``y`` has no truth for most test rows, so the default
@@ -60,9 +63,11 @@ def make_oracle_scorer(oracle, metric="accuracy"):
     oracle : callable
         ``oracle(X) -> labels``, typically :class:`~skactive.oracles.SimulatedOracle`
         built on every row. Each call counts in the oracle's ``n_calls_``.
-    metric : str or callable, default="accuracy"
+    metric : str, callable or None, default=None
         A scorer name for :func:`sklearn.metrics.get_scorer` (``"f1_macro"``,
-        ``"roc_auc"``...) or a scorer callable ``scorer(estimator, X, y)``.
+        ``"roc_auc"``, ``"neg_root_mean_squared_error"``...) or a scorer callable
+        ``scorer(estimator, X, y)``. ``None``: accuracy for a classifier, R² for a
+        regressor (such as :class:`~skactive.ActiveLearningRegressor`).
 
     Returns
     -------
@@ -87,9 +92,9 @@ def make_oracle_scorer(oracle, metric="accuracy"):
     """
     if not callable(oracle):
         raise ValueError(f"make_oracle_scorer: 'oracle' must be callable; got {oracle!r}.")
-    if not (isinstance(metric, str) or callable(metric)):
+    if not (metric is None or isinstance(metric, str) or callable(metric)):
         raise ValueError(
-            f"make_oracle_scorer: 'metric' must be a scorer name or a callable "
+            f"make_oracle_scorer: 'metric' must be None, a scorer name or a callable "
             f"scorer(estimator, X, y); got {metric!r}."
         )
     if isinstance(metric, str):
@@ -97,11 +102,11 @@ def make_oracle_scorer(oracle, metric="accuracy"):
     return _OracleScorer(oracle, metric)
 
 
-def _score_name(scoring):
+def _score_name(scoring, estimator=None):
     if isinstance(scoring, _OracleScorer):
         scoring = scoring.metric
     if scoring is None:
-        return "Accuracy"
+        return "R²" if is_regressor(estimator) else "Accuracy"
     if isinstance(scoring, str):
         name = scoring[4:] if scoring.startswith("neg_") else scoring
         name = name.replace("_", " ")
@@ -157,6 +162,20 @@ class _Stage(ClassifierMixin, BaseEstimator):
         return self._response("predict_proba", X)
 
 
+class _RegressionStage(RegressorMixin, BaseEstimator):
+    """The regressor's model after one round, for scorers (``predict`` only)."""
+
+    def __init__(self, responses, stage, rows=None):
+        self.responses = responses
+        self.stage = stage
+        self.rows = rows
+
+    _response = _Stage._response
+
+    def predict(self, X):
+        return self._response("predict", X)
+
+
 def _staged_scores(estimator, scorer, X_eval, truth, rows_per_stage=None):
     """``scorer`` applied to each round's model on ``X_eval`` (optionally on a subset)."""
     n_stages = len(estimator.history_)
@@ -168,5 +187,9 @@ def _staged_scores(estimator, scorer, X_eval, truth, rows_per_stage=None):
             continue
         X_s = X_eval if rows is None else take_rows(X_eval, rows)
         y_s = truth if rows is None else truth[rows]
-        scores[stage] = scorer(_Stage(estimator.classes_, responses, stage, rows), X_s, y_s)
+        if is_regressor(estimator):
+            model = _RegressionStage(responses, stage, rows)
+        else:
+            model = _Stage(estimator.classes_, responses, stage, rows)
+        scores[stage] = scorer(model, X_s, y_s)
     return scores

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 from joblib import Parallel, delayed
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import check_cv
 from sklearn.utils import check_random_state
@@ -38,7 +38,7 @@ def _fit_stages(estimator, X, y, train, test, scorer, return_train_score, params
     }
     if isinstance(scorer, _OracleScorer):
         rows, truth = scorer.truth(estimator, X_test)
-        metric = scorer._metric_scorer()
+        metric = scorer._metric_scorer(estimator)
     else:
         rows, metric = np.flatnonzero(~missing_mask(y_test, estimator.missing_label)), scorer
         truth = y_test[rows]
@@ -83,8 +83,8 @@ def _align(runs, grid, key, pad):
 def _check_common(estimator, scoring, pad):
     if not (hasattr(estimator, "staged_predict") and hasattr(estimator, "missing_label")):
         raise ValueError(
-            "The estimator must be an ActiveLearningClassifier (with staged_predict and "
-            f"missing_label); got {type(estimator).__name__}."
+            "The estimator must be an ActiveLearningClassifier or ActiveLearningRegressor "
+            f"(with staged_predict and missing_label); got {type(estimator).__name__}."
         )
     if pad not in ("last", "nan"):
         raise ValueError(f"The 'pad' parameter must be 'last' or 'nan'; got {pad!r}.")
@@ -113,7 +113,7 @@ def active_learning_curve(
 
     Parameters
     ----------
-    estimator : ActiveLearningClassifier
+    estimator : ActiveLearningClassifier or ActiveLearningRegressor
         With an ``oracle`` (typically :class:`~skactive.oracles.SimulatedOracle`) and
         the largest ``budget`` of interest. Cloned for each fold.
     X : {array-like, sparse matrix, DataFrame} or list of str
@@ -123,9 +123,11 @@ def active_learning_curve(
         Group labels for a group splitter.
     cv : int, cross-validation generator or iterable, default=5
         As in :func:`sklearn.model_selection.learning_curve` (an int means
-        ``StratifiedKFold``; unlabeled rows are stratified as one more class).
+        ``StratifiedKFold`` for a classifier, unlabeled rows stratified as one more
+        class, and ``KFold`` for a regressor).
     scoring : str, callable or None, default=None
-        ``None``: accuracy on the LABELED rows of each test fold (``estimator.score``).
+        ``None``: accuracy (classifier) or R² (regressor) on the LABELED rows of each
+        test fold (``estimator.score``).
         A name for :func:`sklearn.metrics.get_scorer` or a ``scorer(estimator, X, y)``:
         applied to each round's predictions / probabilities on the labeled test rows.
         :func:`make_oracle_scorer`: scores every test row on the oracle's truth.
@@ -173,7 +175,7 @@ def active_learning_curve(
     """
     scorer = _check_common(estimator, scoring, pad)
     y = np.asarray(y)
-    splits = list(check_cv(cv, y, classifier=True).split(X, y, groups))
+    splits = list(check_cv(cv, y, classifier=is_classifier(estimator)).split(X, y, groups))
     runs = Parallel(n_jobs=n_jobs, pre_dispatch=pre_dispatch, verbose=verbose)(
         delayed(_fit_stages)(clone(estimator), X, y, train, test, scorer, return_train_score,
                              params)
@@ -273,7 +275,7 @@ def compare_strategies(
 
     Parameters
     ----------
-    estimator : ActiveLearningClassifier
+    estimator : ActiveLearningClassifier or ActiveLearningRegressor
         With an ``oracle`` and the ``budget`` to spend; its ``query_strategy`` and
         ``random_state`` are replaced in each job.
     X : {array-like, sparse matrix, DataFrame} or list of str
@@ -281,7 +283,8 @@ def compare_strategies(
         Partially labeled.
     strategies : list or dict, default=("margin",)
         Strategy names, instances or scoring callables; a dict maps display names to
-        them. ``"random"`` is added when missing.
+        them. ``"random"`` is added when missing. For a regressor pass regression
+        names (``available_strategies("regression")``), e.g. ``["std", "igs"]``.
     cv : int, cross-validation generator or iterable, default=5
         An int means (Stratified)KFold reshuffled in each repeat; a splitter or an
         iterable gives the same splits in every repeat.
@@ -339,7 +342,7 @@ def compare_strategies(
     seeds = check_random_state(random_state).randint(np.iinfo(np.int32).max, size=n_repeats)
     splits = []
     for seed in seeds:
-        splitter = check_cv(cv, y, classifier=True)
+        splitter = check_cv(cv, y, classifier=is_classifier(estimator))
         if isinstance(cv, numbers.Integral):
             splitter = type(splitter)(n_splits=cv, shuffle=True, random_state=seed)
         splits.append(list(splitter.split(X, y, groups)))
@@ -374,7 +377,7 @@ def compare_strategies(
             "aulc": areas,
             "n_labels": n_labels,
             "test_scores": curves,
-            "score_name": _score_name(scoring),
+            "score_name": _score_name(scoring, estimator),
         }
     if not as_frame:
         return result

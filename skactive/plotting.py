@@ -195,7 +195,7 @@ class ActiveLearningCurveDisplay:
 
         Parameters
         ----------
-        estimator : ActiveLearningClassifier
+        estimator : ActiveLearningClassifier or ActiveLearningRegressor
             With an ``oracle`` and the largest ``budget`` of interest.
         X : {array-like, sparse matrix, DataFrame} or list of str
         y : array-like of shape (n_samples,)
@@ -221,7 +221,7 @@ class ActiveLearningCurveDisplay:
         display : ActiveLearningCurveDisplay
         """
         _pyplot(f"{cls.__name__}.from_estimator")
-        score_name = score_name or _score_name(scoring)
+        score_name = score_name or _score_name(scoring, estimator)
         if strategies is not None:
             if score_type != "test":
                 raise ValueError("With strategies, only score_type='test' is available.")

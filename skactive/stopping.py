@@ -31,6 +31,7 @@ __all__ = [
     "MaxUncertainty",
     "OverallUncertainty",
     "StabilizingPredictions",
+    "StabilizingRegression",
     "StoppingCriterion",
     "check_stopping_criterion",
     "cohen_kappa",
@@ -207,18 +208,29 @@ class StabilizingPredictions(StoppingCriterion):
         self.threshold = threshold
         self.random_state = random_state
 
-    def should_stop(self, estimator, X, *, candidates, history):
-        self._validate_params()
+    def _stop_set_predictions(self, estimator, X, candidates):
+        """The previous and the new predictions on the stop set (drawn at the first call).
+
+        ``(None, None)`` for an empty stop set; ``previous`` is None at the first call.
+        """
         if not hasattr(self, "stop_set_"):
             self.stop_set_ = _pool_sample(X, candidates, self.stop_set_size, self.random_state)
-            self.kappas_ = []
             self._previous = None
         if self.stop_set_.shape[0] == 0:
-            return False
+            return None, None
         predictions = np.asarray(estimator.predict(take_rows(X, self.stop_set_)))
-        if self._previous is not None:
-            self.kappas_.append(cohen_kappa(self._previous, predictions))
-        self._previous = predictions
+        previous, self._previous = self._previous, predictions
+        return previous, predictions
+
+    def should_stop(self, estimator, X, *, candidates, history):
+        self._validate_params()
+        if not hasattr(self, "kappas_"):
+            self.kappas_ = []
+        previous, predictions = self._stop_set_predictions(estimator, X, candidates)
+        if predictions is None:
+            return False
+        if previous is not None:
+            self.kappas_.append(cohen_kappa(previous, predictions))
         if len(self.kappas_) < self.window:
             return False
         mean = float(np.mean(self.kappas_[-self.window :]))
@@ -413,3 +425,6 @@ class ConfidenceThreshold(OverallUncertainty):
         if mean is not None and mean >= self.threshold:
             return f"mean confidence on the pool {mean:.4f} >= {self.threshold}"
         return False
+
+
+from ._stopping_regression import StabilizingRegression  # noqa: E402 (uses _pool_sample)

@@ -40,6 +40,21 @@ name                    strategy
 ``"falcun"``            :class:`FALCUN` (uncertainty + diversity of probabilities)
 ======================  ====================================================
 
+Regression strategies (for :class:`~skactive.ActiveLearningRegressor`;
+``available_strategies(task="regression")``; ``"random"`` serves both tasks):
+
+==========================  ========================================================
+name                        strategy
+==========================  ========================================================
+``"std"``                   :class:`PredictiveStd` (largest predictive std; default)
+``"regression_committee"``  :class:`RegressionCommittee` (variance of bootstrap members)
+``"emcm"``                  :class:`ExpectedModelChange` (EMCM, linear models)
+``"gsx"``                   :class:`GreedySampling` ``(space="x")`` (no model needed)
+``"gsy"``                   :class:`GreedySampling` ``(space="y")``
+``"igs"``                   :class:`GreedySampling` ``(space="xy")``
+``"std_diverse"``           :class:`PredictiveStd` ``(diversity=0.5)`` (diverse batches)
+==========================  ========================================================
+
 Learning which strategy to follow while labeling:
 
 ======================  ====================================================
@@ -60,7 +75,14 @@ from ._committee import QueryByCommittee, committee_disagreement
 from ._density import DensityWeighted
 from ._diversity import ClusterMargin, CoreSet, RankedBatch
 from ._error_reduction import ExpectedErrorReduction
+from ._greedy import GreedySampling
 from ._random import RandomSampling
+from ._regression import (
+    ExpectedModelChange,
+    PredictiveStd,
+    RegressionCommittee,
+    predictive_std,
+)
 from ._uncertainty import UncertaintySampling, uncertainty_scores
 
 #: Alias of :class:`CoreSet` (greedy k-center; it was a separate copy of the algorithm).
@@ -73,14 +95,18 @@ __all__ = [
     "DensityWeighted",
     "ExploreThenExploit",
     "ExpectedErrorReduction",
+    "ExpectedModelChange",
     "FALCUN",
     "Falcun",
+    "GreedySampling",
     "KCenterInit",
     "KMeansInit",
     "QueryByCommittee",
+    "PredictiveStd",
     "QueryStrategy",
     "RandomSampling",
     "RankedBatch",
+    "RegressionCommittee",
     "ScoreFunction",
     "StrategyBandit",
     "TypiClust",
@@ -88,6 +114,7 @@ __all__ = [
     "available_strategies",
     "committee_disagreement",
     "get_strategy",
+    "predictive_std",
     "top_n",
     "uncertainty_scores",
 ]
@@ -114,20 +141,55 @@ _REGISTRY = {
     "auto": (ExploreThenExploit, {}),
 }
 
+# Regression strategies: name -> (class, keyword arguments); "random" serves both tasks.
+_REGRESSION = {
+    "std": (PredictiveStd, {}),
+    "std_diverse": (PredictiveStd, {"diversity": 0.5}),
+    "regression_committee": (RegressionCommittee, {}),
+    "emcm": (ExpectedModelChange, {}),
+    "gsx": (GreedySampling, {"space": "x"}),
+    "gsy": (GreedySampling, {"space": "y"}),
+    "igs": (GreedySampling, {"space": "xy"}),
+}
+_CLASSIFICATION_NAMES = frozenset(_REGISTRY)
+_REGRESSION_NAMES = frozenset(["random", *_REGRESSION])
+_REGISTRY.update(_REGRESSION)
+
 # alias -> the registry name it builds (documented above)
 _ALIASES = {"kcenter_init": "coreset", "vote_entropy": "query_by_committee"}
 
 
-def available_strategies():
+def available_strategies(task="classification"):
     """Names accepted by ``get_strategy`` and ``query_strategy=``, sorted.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"} or None, default="classification"
+        The names for :class:`~skactive.ActiveLearningClassifier`, for
+        :class:`~skactive.ActiveLearningRegressor`, or (``None``) every name.
+
+    Returns
+    -------
+    names : list of str
 
     Examples
     --------
     >>> from skactive.strategies import available_strategies
     >>> "margin" in available_strategies()
     True
+    >>> available_strategies("regression")
+    ['emcm', 'gsx', 'gsy', 'igs', 'random', 'regression_committee', 'std', 'std_diverse']
     """
-    return sorted([*_REGISTRY, *_ALIASES])
+    if task == "regression":
+        return sorted(_REGRESSION_NAMES)
+    if task == "classification":
+        return sorted([*_CLASSIFICATION_NAMES, *_ALIASES])
+    if task is None:
+        return sorted([*_REGISTRY, *_ALIASES])
+    raise ValueError(
+        "The 'task' parameter of available_strategies must be 'classification', "
+        f"'regression' or None. Got {task!r} instead."
+    )
 
 
 def get_strategy(strategy, param="query_strategy"):
@@ -155,7 +217,7 @@ def get_strategy(strategy, param="query_strategy"):
         strategy = _ALIASES.get(strategy, strategy)
         if strategy not in _REGISTRY:
             raise ValueError(
-                f"The {param!r} parameter must be one of {available_strategies()}, a "
+                f"The {param!r} parameter must be one of {available_strategies(None)}, a "
                 f"QueryStrategy or a callable f(estimator, X_pool) -> scores. "
                 f"Got {strategy!r} instead."
             )
@@ -168,6 +230,6 @@ def get_strategy(strategy, param="query_strategy"):
     if callable(strategy):
         return ScoreFunction(strategy)
     raise ValueError(
-        f"The {param!r} parameter must be one of {available_strategies()}, a QueryStrategy "
+        f"The {param!r} parameter must be one of {available_strategies(None)}, a QueryStrategy "
         f"or a callable f(estimator, X_pool) -> scores. Got {strategy!r} instead."
     )

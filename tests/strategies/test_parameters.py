@@ -15,7 +15,8 @@ STRATEGY_CLASSES = sorted(
     key=lambda c: c.__name__,
 )
 CRITERIA = [stopping.StabilizingPredictions, stopping.MaxUncertainty,
-            stopping.OverallUncertainty, stopping.ConfidenceThreshold]
+            stopping.OverallUncertainty, stopping.ConfidenceThreshold,
+            stopping.StabilizingRegression]
 
 
 @pytest.mark.parametrize("cls", STRATEGY_CLASSES + CRITERIA, ids=lambda c: c.__name__)
@@ -24,7 +25,7 @@ def test_every_parameter_is_declared(cls):
     assert set(cls._parameter_constraints) == params
 
 
-@pytest.mark.parametrize("name", strategies.available_strategies())
+@pytest.mark.parametrize("name", strategies.available_strategies(task=None))
 def test_registry_defaults_are_valid(name):
     get_strategy(name)._validate_params()
 
@@ -42,6 +43,10 @@ def test_registry_defaults_are_valid(name):
     (strategies.UncertaintySampling(), "random_state", 0.5),
     (stopping.ConfidenceThreshold(), "threshold", True),
     (stopping.OverallUncertainty(), "max_rows", 0),
+    (stopping.StabilizingRegression(), "threshold", -0.1),
+    (strategies.GreedySampling(), "space", "z"),
+    (strategies.ExpectedModelChange(), "n_members", True),
+    (strategies.PredictiveStd(), "diversity", np.nan),
 ])
 def test_one_message_format_and_booleans_are_not_numbers(obj, param, bad):
     obj.set_params(**{param: bad})
