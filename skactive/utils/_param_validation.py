@@ -171,6 +171,8 @@ def validate_params(obj):
     """
     constraints = getattr(type(obj), "_parameter_constraints", {})
     owner = type(obj).__name__
-    for name, value in obj.get_params(deep=False).items():
-        if name in constraints:
-            validate_parameter(name, value, constraints[name], owner)
+    # Read the declared parameters directly: get_params inspects __init__'s signature on
+    # every call, and strategies validate once per round.
+    for name, allowed in constraints.items():
+        if hasattr(obj, name):
+            validate_parameter(name, getattr(obj, name), allowed, owner)
