@@ -1,10 +1,13 @@
 """Regression label efficiency: every regression strategy against random.
 
 Each dataset (all available offline: scikit-learn's bundled diabetes set and its
-synthetic generators) is cut to at most 600 rows and split into a pool (2/3) and a test
-set (1/3). ``ActiveLearningRegressor`` starts from no label (random cold start for two
-rows), asks a ``SimulatedOracle`` for ``budget`` targets in batches, and ``staged_score``
-on the test set gives the R² curve. Reported:
+synthetic generators, plus two real tabular sets whose data files ship inside PyPI
+packages, ``palmerpenguins`` and ``vega_datasets``, read from the installed package, no
+download; a set whose package is not installed is skipped with a note) is cut to at most
+600 rows and split into a pool (2/3) and a test set (1/3). ``ActiveLearningRegressor``
+starts from no label (random cold start for two rows), asks a ``SimulatedOracle`` for
+``budget`` targets in batches, and ``staged_score`` on the test set gives the R² curve.
+Reported:
 
 - AULC: the mean R² over the label range (R² floored at -1 so one wild early model
   does not dominate the mean), averaged over seeds, and its gain over random;
@@ -12,12 +15,13 @@ on the test set gives the R² curve. Reported:
 - the time of one round (refit + query) at a 10 000-row pool, and its ratio to random
   (mean of 8 rounds from 30 labeled rows; the fastest of 3 interleaved repeats).
 
-    python benchmarks/regression_efficiency.py                # full run (2 cores, ~5 min)
+    python benchmarks/regression_efficiency.py                # full run (2 cores, ~7 min)
     python benchmarks/regression_efficiency.py --quick        # smoke run
     python benchmarks/regression_efficiency.py --estimator forest
 """
 
 import argparse
+import importlib.util
 import json
 import sys
 import time
@@ -42,16 +46,66 @@ from skactive.model_selection import aulc
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import available_strategies
 
-DATASETS = {
-    "diabetes": lambda: load_diabetes(return_X_y=True),
-    "friedman1": lambda: make_friedman1(n_samples=600, noise=1.0, random_state=0),
-    "friedman2": lambda: make_friedman2(n_samples=600, noise=10.0, random_state=0),
-    "friedman3": lambda: make_friedman3(n_samples=600, noise=0.05, random_state=0),
-    "linear": lambda: make_regression(n_samples=600, n_features=8, noise=10.0,
-                                      random_state=0),
-    "sparse_uncorrelated": lambda: make_sparse_uncorrelated(n_samples=600, n_features=6,
-                                                            random_state=0),
+MAX_ROWS = 600
+PENGUIN_FEATURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm"]
+CAR_FEATURES = ["Cylinders", "Displacement", "Horsepower", "Weight_in_lbs", "Acceleration",
+                "Year"]
+
+
+def _cap(X, y, n=MAX_ROWS, seed=0):
+    """At most ``n`` rows, sampled with ``seed``."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if len(y) > n:
+        rows = np.random.default_rng(seed).choice(len(y), n, replace=False)
+        X, y = X[rows], y[rows]
+    return X, y
+
+
+def _penguins():
+    """Palmer penguins (``palmerpenguins``' bundled csv): body mass from 3 measurements."""
+    from palmerpenguins import load_penguins
+
+    df = load_penguins()[[*PENGUIN_FEATURES, "body_mass_g"]].dropna()
+    return _cap(df[PENGUIN_FEATURES], df["body_mass_g"])
+
+
+def _cars():
+    """Auto MPG (``vega_datasets``' bundled json): miles per gallon from 6 car attributes."""
+    from vega_datasets import local_data
+
+    df = local_data.cars()[[*CAR_FEATURES, "Miles_per_Gallon"]].dropna()
+    df["Year"] = df["Year"].dt.year  # parsed as a date
+    return _cap(df[CAR_FEATURES], df["Miles_per_Gallon"])
+
+
+# name -> (loader, package it needs or None)
+SOURCES = {
+    "diabetes": (lambda: _cap(*load_diabetes(return_X_y=True)), None),
+    "friedman1": (lambda: make_friedman1(n_samples=600, noise=1.0, random_state=0), None),
+    "friedman2": (lambda: make_friedman2(n_samples=600, noise=10.0, random_state=0), None),
+    "friedman3": (lambda: make_friedman3(n_samples=600, noise=0.05, random_state=0), None),
+    "linear": (lambda: make_regression(n_samples=600, n_features=8, noise=10.0,
+                                       random_state=0), None),
+    "sparse_uncorrelated": (lambda: make_sparse_uncorrelated(n_samples=600, n_features=6,
+                                                             random_state=0), None),
+    "penguins": (_penguins, "palmerpenguins"),
+    "cars": (_cars, "vega_datasets"),
 }
+
+
+def available_datasets(verbose=True):
+    """The datasets whose package is installed; a note for each one skipped."""
+    names = []
+    for name, (_, package) in SOURCES.items():
+        if package is None or importlib.util.find_spec(package) is not None:
+            names.append(name)
+        elif verbose:
+            print(f"note: skipping dataset {name!r}: package {package!r} is not installed "
+                  f"(pip install {package}, or the 'bench' extra)", file=sys.stderr)
+    return names
+
+
+DATASETS = {name: loader for name, (loader, _) in SOURCES.items()}
 ESTIMATORS = {
     "gp": lambda: None,  # the default: StandardScaler + GaussianProcessRegressor
     "forest": lambda: RandomForestRegressor(n_estimators=50, min_samples_leaf=2),
@@ -88,7 +142,8 @@ def round_cost(strategy, estimator, n_rows=10_000, n_labeled=30, rounds=8):
 
 
 def run(seeds, budget, batch, estimator, n_jobs, strategies, quick=False):
-    datasets = list(DATASETS)[:2] if quick else list(DATASETS)
+    datasets = available_datasets()
+    datasets = datasets[:2] if quick else datasets
     jobs = [(d, s, seed) for d in datasets for s in strategies for seed in range(seeds)]
     out = Parallel(n_jobs=n_jobs)(
         delayed(_curve)(d, s, seed, budget, batch, estimator) for d, s, seed in jobs)
