@@ -8,7 +8,7 @@ the same loop as the classifier: a ``y`` with ``np.nan`` for the unmeasured rows
 oracle that returns floats, ``history_`` and the staged API.
 
 Here we compare, on Friedman's first benchmark function, four ways of choosing the rows
-to measure: at random, greedy sampling of the inputs (``"gsx"``, the default), the
+to measure: at random, greedy sampling of the inputs (``"gsx"``), the
 largest predictive standard deviation of the Gaussian process (``"std"``) and improved
 greedy sampling in inputs and outputs (``"igs"``). Each curve is the test R² after each
 round, averaged over cross-validation folds.
