@@ -1,5 +1,5 @@
 """The ``"auto"`` strategy: explore typical rows while the model gets them wrong, then
-switch to an uncertainty-and-diversity strategy (ranked batch)."""
+switch to an uncertainty-and-diversity strategy (Falcun)."""
 
 import numbers
 
@@ -79,19 +79,14 @@ class ExploreThenExploit(QueryStrategy):
     - the labeled rows reach ``max_per_class`` per labeled class, or every cluster
       holds a label.
 
-    The default ``exploit``, :class:`RankedBatch`, itself moves with the labeled share
-    of the pool: each pick weighs the distance to the labeled rows by the unlabeled
-    share and the model's uncertainty by the labeled share, so batches stay spread out
-    while few rows are labeled and become uncertainty-driven as labels accumulate.
-
     A round costs what the ``exploit`` strategy costs, plus the one clustering per fit
-    (1.3-1.5x a margin round at a 10 000-row pool, ``benchmarks/bench_round_cost.py``).
-    The defaults were chosen on 16 datasets of ``benchmarks/label_efficiency.py`` with
-    10 seeds and checked on 9 fresh datasets (``benchmarks/README.md``).
+    (about twice a margin round at a 10 000-row pool, ``benchmarks/bench_round_cost.py``).
+    The defaults were chosen on the tuning part of ``benchmarks/label_efficiency.py``
+    and checked on its held-out part (``benchmarks/README.md``).
 
     Parameters
     ----------
-    exploit : str or QueryStrategy, default="ranked_batch"
+    exploit : str or QueryStrategy, default="falcun"
         The strategy followed after the switch (a name from
         :func:`available_strategies` or an instance; cloned).
     n_clusters : int, default=None
@@ -152,7 +147,7 @@ class ExploreThenExploit(QueryStrategy):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, exploit="ranked_batch", *, n_clusters=None, switch_error=0.2, window=None,
+    def __init__(self, exploit="falcun", *, n_clusters=None, switch_error=0.2, window=None,
                  max_per_class=5, k_neighbors=20, random_state=None):
         self.exploit = exploit
         self.max_per_class = max_per_class

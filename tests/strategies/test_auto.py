@@ -27,7 +27,7 @@ def _fit(X, y_true, labeled, budget, batch_size=2, **params):
 
 def test_auto_is_explore_then_exploit():
     assert isinstance(get_strategy("auto"), ExploreThenExploit)
-    assert clone(get_strategy("auto")).get_params()["exploit"] == "ranked_batch"
+    assert clone(get_strategy("auto")).get_params()["exploit"] == "falcun"
 
 
 def test_moves_to_the_uncertainty_arm_once_typical_rows_are_right():
