@@ -287,6 +287,38 @@ def gain_table(runs, datasets, title):
     return "\n".join(lines)
 
 
+def summary_table(runs, title="Summary by part"):
+    """Markdown: per strategy, the mean AULC gain over random on each part and on the
+    whole suite, wins/losses against random, the worst dataset and the mean rank."""
+    present = [d for d in DATASETS if any(r["dataset"] == d for r in runs)]
+    names = list(runs[0]["strategies"])
+    per = {s: {} for s in names}
+    for d in present:
+        rows = [r["strategies"] for r in runs if r["dataset"] == d]
+        for s in names:
+            per[s][d] = float(np.mean([r[s]["aulc"] - r["random"]["aulc"] for r in rows]))
+    ranks = {s: [] for s in names}
+    for d in present:
+        values = np.array([per[s][d] for s in names])
+        for s, v in zip(names, values, strict=True):
+            ranks[s].append(1 + np.sum(values > v) + (np.sum(values == v) - 1) / 2)
+    parts = [(p, [d for d in PARTS[p] if d in present]) for p in PARTS if p != "all"]
+    parts = [(p, ds) for p, ds in parts if ds]
+    n_seeds = len({r["seed"] for r in runs})
+    lines = [f"#### {title} ({len(present)} datasets, {n_seeds} seeds)", "",
+             "| strategy | " + " | ".join(f"{p} ({len(ds)})" for p, ds in parts)
+             + " | all | wins/losses vs random | worst dataset | mean rank |",
+             "|---" * (len(parts) + 5) + "|"]
+    for s in sorted(names, key=lambda s: -np.mean(list(per[s].values()))):
+        g = np.array([per[s][d] for d in present])
+        cells = " | ".join(f"{np.mean([per[s][d] for d in ds]):+.4f}" for _, ds in parts)
+        worst = present[int(np.argmin(g))]
+        lines.append(f"| {s} | {cells} | {g.mean():+.4f} | {int(np.sum(g > TIE))}/"
+                     f"{int(np.sum(g < -TIE))} | {worst} ({g.min():+.3f}) | "
+                     f"{np.mean(ranks[s]):.2f} |")
+    return "\n".join(lines)
+
+
 def gain_tables(result):
     """The gain tables of each part of the suite and of the whole suite."""
     runs = result["runs"]
@@ -298,4 +330,6 @@ def gain_tables(result):
         datasets = [d for d in PARTS[part] if d in present]
         if datasets and "random" in runs[0]["strategies"]:
             out.append(gain_table(runs, datasets, f"{title} ({len(datasets)} datasets)"))
+    if "random" in runs[0]["strategies"]:
+        out.insert(0, summary_table(runs))
     return "\n\n".join(out)

@@ -156,8 +156,8 @@ def rst_table(header, rows, widths=None):
 
 
 BENCH_TABLES = {
-    "label_efficiency_aulc.rst": "### Whole suite (16 datasets)",
-    "label_efficiency_labels.rst": "### Held-out part (8 datasets)",
+    "label_efficiency_aulc.rst": "### Summary by part, seven strategies (33 datasets, 10 seeds)",
+    "label_efficiency_labels.rst": "### Confirmation part, seven strategies, 10 seeds",
     "peers.rst": "### Against the peers (`bench_peers.py`)",
     "scale.rst": "### Large pools (`bench_scale.py`)",
 }
