@@ -142,3 +142,28 @@ def test_import_skactive_does_not_import_dask():
 
     code = "import sys, skactive; raise SystemExit('dask' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+@pytest.mark.parametrize("strategy", ["auto", "typiclust"])
+def test_pipeline_transformers_fit_on_a_bounded_sample_of_a_dask_pool(client, problem,
+                                                                     monkeypatch, strategy):
+    # Distance strategies embed rows with the pipeline's transformer steps, fitted on
+    # the pool before a model exists: on a sample of at most MAX_TRANSFORMER_ROWS rows,
+    # so a dask pool is never loaded whole on the driver (and NumPy picks the same rows).
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from skactive.strategies import _base as strategy_base
+
+    monkeypatch.setattr(strategy_base, "MAX_TRANSFORMER_ROWS", 700)
+    X = problem[0]
+    estimator = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    expected = _fit(X, problem, strategy, estimator=estimator)
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("the whole dask pool was loaded on the driver")
+
+    monkeypatch.setattr(da.Array, "__array__", refuse)
+    got = _fit(da.from_array(X, chunks=(500, 6)), problem, strategy, estimator=estimator)
+    _assert_same_run(expected, got)

@@ -65,13 +65,13 @@ class ExploreThenExploit(QueryStrategy):
     al. 2022); where the switch lies depends on the data, and this strategy measures it
     from the answers of the current fit. The pool (or a random 5 000 of its rows) is
     clustered once per fit, in the feature space of the estimator's transformer steps
-    fitted on the pool, and the typicality of every row is computed once. Each round it
-    *explores* as :class:`TypiClust` does on those clusters (the most typical row of the
-    largest cluster with the fewest labels) and records what the current model predicts
-    for the picked rows. When their labels arrive, the model's error on the last
-    ``window`` explored rows is measured: typical rows the model gets wrong show regions
-    it has not learned, so exploring goes on. It switches to ``exploit`` for the rest
-    of the fit as soon as
+    fitted on the pool (at most 100 000 of its rows), and the typicality of every row
+    is computed once. Each round it *explores* as :class:`TypiClust` does on those
+    clusters (the most typical row of the largest cluster with the fewest labels) and
+    records what the current model predicts for the picked rows. When their labels
+    arrive, the model's error on the last ``window`` explored rows is measured: typical
+    rows the model gets wrong show regions it has not learned, so exploring goes on.
+    It switches to ``exploit`` for the rest of the fit as soon as
 
     - that error is at most ``switch_error`` (the model has the coarse structure), or
     - it is no lower than on the ``window`` explored rows before (exploring stopped

@@ -1,12 +1,14 @@
 """The query-strategy base class (the top-n selection lives in ``utils._select``)."""
 
+import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 
-from ..utils._indexing import num_rows, score_top_n
+from ..utils._indexing import num_rows, score_top_n, take_rows
 from ..utils._param_validation import validate_params
 from ..utils._select import top_n
 from ._common import (
+    _sample_without_replacement,
     as_numeric,
     candidate_positions,
     empty_selection,
@@ -15,6 +17,10 @@ from ._common import (
 )
 
 __all__ = ["QueryStrategy", "ScoreFunction", "SelectContext", "top_n"]
+
+# Rows the transformer steps of a Pipeline are fitted on before a model exists (a
+# uniform sample of larger pools): enough for scalers and PCA, O(1) in the pool size.
+MAX_TRANSFORMER_ROWS = 100_000
 
 
 class QueryStrategy(BaseEstimator):
@@ -172,18 +178,33 @@ class QueryStrategy(BaseEstimator):
         """``embed(X_rows) -> features`` in the space distances are measured in.
 
         With a model, its transformer steps; before one exists, the transformer steps of
-        ``context.unfitted_estimator`` fitted once on ``X_pool`` without labels and kept
-        in ``cold_start_transformer_`` (a fresh clone of the strategy resets it).
+        ``context.unfitted_estimator`` fitted once on ``X_pool`` without labels (on a
+        uniform sample of ``MAX_TRANSFORMER_ROWS`` rows of a larger pool) and kept in
+        ``cold_start_transformer_`` (a fresh clone of the strategy resets it).
         """
         owner = type(self).__name__
         if estimator is not None or transformer_steps(context.unfitted_estimator) is None:
             return lambda X_rows: features(estimator, X_rows, owner=owner)
         fitted = getattr(self, "cold_start_transformer_", None)
         if fitted is None or getattr(self, "_cold_start_rows", None) != num_rows(X_pool):
-            fitted = transformer_steps(clone(context.unfitted_estimator)).fit(X_pool)
+            fitted = transformer_steps(clone(context.unfitted_estimator)).fit(
+                _transformer_sample(X_pool))
             self.cold_start_transformer_ = fitted
             self._cold_start_rows = num_rows(X_pool)
         return lambda X_rows: as_numeric(fitted.transform(X_rows), owner)
+
+
+def _transformer_sample(X_pool):
+    """The pool, or a uniform sample of ``MAX_TRANSFORMER_ROWS`` of its rows when it is
+    larger (drawn by its own fixed generator, so the caller's draws do not move): the
+    rows unsupervised transformer steps are fitted on before a model exists. Memory
+    stays O(sample) whatever the pool, and a dask pool is never loaded on the driver."""
+    n_rows = num_rows(X_pool)
+    if n_rows <= MAX_TRANSFORMER_ROWS:
+        return X_pool
+    rows = _sample_without_replacement(n_rows, MAX_TRANSFORMER_ROWS,
+                                       np.random.RandomState(0))
+    return take_rows(X_pool, rows)
 
 
 class SelectContext:

@@ -75,7 +75,8 @@ class CoreSet(QueryStrategy):
         the output of its preprocessing steps (the input of its final classifier, the
         linear analogue of the paper's last-layer embedding). Without a model (cold
         start), the preprocessing steps of ``unfitted_estimator`` fitted on the pool
-        without labels; with neither steps nor numeric rows, a ``ValueError``.
+        (at most 100 000 of its rows) without labels; with neither steps nor numeric
+        rows, a ``ValueError``.
     max_candidates : int or None, default=20_000
         Picks are made among at most this many candidates: a uniform random sample of
         them when the pool holds more (the model is not needed). Memory is then
