@@ -90,7 +90,8 @@ class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiv
         other images: +0.04 AULC over the same model on the labeled rows in our
         benchmarks); elsewhere (overlapping or noisy classes) propagating labels
         through the pool hurts, so it is off by default. Needs ``refit="full"`` and
-        numeric class labels other than ``-1``; every round refits on the whole pool.
+        numeric class labels other than ``-1``; every round refits on the whole pool,
+        so the pool must be in memory (a dask array pool is refused).
     random_state : int, RandomState or None, default=None
         Seeds cold-start picks, random sampling and tie-breaking, and every
         ``random_state`` of ``estimator`` left as ``None`` (nested ones included, as

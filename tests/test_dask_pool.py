@@ -167,3 +167,17 @@ def test_pipeline_transformers_fit_on_a_bounded_sample_of_a_dask_pool(client, pr
     monkeypatch.setattr(da.Array, "__array__", refuse)
     got = _fit(da.from_array(X, chunks=(500, 6)), problem, strategy, estimator=estimator)
     _assert_same_run(expected, got)
+
+
+def test_semi_supervised_refuses_a_dask_pool_before_asking_anyone(problem):
+    from sklearn.semi_supervised import LabelSpreading
+
+    X, y, y_partial = problem
+    oracle = _NumpyOnlyOracle(X, y)
+    asked = []
+    clf = ActiveLearningClassifier(LabelSpreading(), oracle=lambda rows: asked.append(1)
+                                   or oracle(rows), semi_supervised=True, budget=10,
+                                   batch_size=5, random_state=0)
+    with pytest.raises(ValueError, match="semi_supervised=True .* dask array pool"):
+        clf.fit(da.from_array(X, chunks=(600, 6)), y_partial)
+    assert not asked  # refused at the first fit, before any label was requested
