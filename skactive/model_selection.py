@@ -262,7 +262,7 @@ def _fresh(strategy):
 
 
 def compare_strategies(
-    estimator, X, y, strategies=("margin",), *, cv=5, n_repeats=1, scoring=None, groups=None,
+    estimator, X, y, strategies=None, *, cv=5, n_repeats=1, scoring=None, groups=None,
     n_jobs=None, pre_dispatch="all", verbose=0, random_state=None, pad="last", as_frame=False,
     params=None,
 ):
@@ -281,10 +281,12 @@ def compare_strategies(
     X : {array-like, sparse matrix, DataFrame} or list of str
     y : array-like of shape (n_samples,)
         Partially labeled.
-    strategies : list or dict, default=("margin",)
+    strategies : list or dict, default=None
         Strategy names, instances or scoring callables; a dict maps display names to
-        them. ``"random"`` is added when missing. For a regressor pass regression
-        names (``available_strategies("regression")``), e.g. ``["std", "igs"]``.
+        them. ``"random"`` is added when missing. ``None`` compares the estimator's own
+        ``query_strategy`` (``"margin"`` for a default classifier, ``"igs"`` for a
+        default regressor) with random sampling. For a regressor pass regression names
+        (``available_strategies("regression")``), e.g. ``["std", "igs"]``.
     cv : int, cross-validation generator or iterable, default=5
         An int means (Stratified)KFold reshuffled in each repeat; a splitter or an
         iterable gives the same splits in every repeat.
@@ -337,6 +339,8 @@ def compare_strategies(
     scorer = _check_common(estimator, scoring, pad)
     if not isinstance(n_repeats, numbers.Integral) or n_repeats < 1:
         raise ValueError(f"The 'n_repeats' parameter must be an int >= 1; got {n_repeats!r}.")
+    if strategies is None:
+        strategies = [estimator.query_strategy]
     named = _named_strategies(strategies)
     y = np.asarray(y)
     seeds = check_random_state(random_state).randint(np.iinfo(np.int32).max, size=n_repeats)

@@ -265,3 +265,13 @@ def test_loop_invariants_for_regression(problem):
     assert len(set(asked.tolist())) == asked.shape[0] and np.isnan(y[asked]).all()
     np.testing.assert_array_equal(reg.y_labeled_[asked], y_true[asked])
     assert ((reg.labeled_iter_ > 0) == np.isin(np.arange(len(y)), asked)).all()
+
+
+def test_compare_strategies_defaults_to_the_learners_own_strategy():
+    # A regressor compared with no strategies given runs its own query_strategy (a
+    # classifier name such as "margin" would fail on a regressor).
+    X, y, y_true = _problem(n_labeled=10)
+    oracle = SimulatedOracle(X, y_true)
+    res = compare_strategies(_reg(oracle, budget=3).set_params(query_strategy="std"), X, y,
+                             cv=2, random_state=0, scoring=make_oracle_scorer(oracle))
+    assert res["strategy"].tolist() == ["std", "random"]
