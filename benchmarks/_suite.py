@@ -6,6 +6,8 @@ Both were then used to choose the second rule, and ``FRESH`` (defined before tha
 started, and not run until the rule was fixed) checked it; it showed that rule did not
 transfer. All three parts were then used to choose the third rule, and ``CONFIRM``
 (defined before that work started, and not run until the rule was fixed) checks it.
+``LATE`` was defined before a fourth rule was tried on all the parts above, and is only
+run to check it.
 Each part holds many-class and clustered sets, binary sets and noisy sets. Six sets are
 real tables shipped in PyPI packages (the ``bench`` extra); they are skipped, with a
 note, when the package is missing.
@@ -21,6 +23,7 @@ from sklearn.datasets import (
     load_iris,
     load_wine,
     make_blobs,
+    make_circles,
     make_classification,
     make_gaussian_quantiles,
     make_hastie_10_2,
@@ -239,6 +242,52 @@ CONFIRM_SOURCES = {
 }
 
 
+def _penguin_island():
+    """Palmer penguins: the island (3) from the four measurements."""
+    from palmerpenguins import load_penguins
+
+    columns = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    df = load_penguins()[[*columns, "island"]].dropna()
+    return df[columns].to_numpy(float), np.unique(df["island"], return_inverse=True)[1]
+
+
+def _digits_pca(n_components):
+    def load():
+        from sklearn.decomposition import PCA
+
+        X, y = load_digits(return_X_y=True)
+        return PCA(n_components=n_components, random_state=0).fit_transform(X), y
+    return load
+
+
+def _circles():
+    X, y = make_circles(n_samples=1500, noise=0.1, factor=0.5, random_state=0)
+    rng = np.random.RandomState(1)
+    return np.column_stack([X, rng.normal(size=(y.shape[0], 4))]), y
+
+
+# Defined before a fourth rule of "auto" was tried; run only to check it.
+LATE_SOURCES = {
+    "penguin_island": (_penguin_island, "palmerpenguins"),
+    "many_20x1": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=10, n_classes=20,
+        n_clusters_per_class=1, class_sep=1.0, random_state=5), None),
+    "binary_5_clusters": (lambda: make_classification(
+        n_samples=2000, n_features=20, n_informative=8, n_clusters_per_class=5,
+        class_sep=1.2, random_state=6), None),
+    "blobs_30_2d": (lambda: make_blobs(n_samples=3000, centers=30, n_features=2,
+                                       cluster_std=1.5, random_state=7), None),
+    "digits_pca8": (_digits_pca(8), None),
+    "noisy_5_classes": (lambda: make_classification(
+        n_samples=2000, n_features=20, n_informative=6, n_classes=5, flip_y=0.2,
+        random_state=8), None),
+    "circles": (_circles, None),
+    "imbalanced_4_classes": (lambda: make_classification(
+        n_samples=2500, n_features=20, n_informative=6, n_classes=4,
+        weights=[0.6, 0.25, 0.1, 0.05], random_state=9), None),
+}
+
+
 def _installed(name, package):
     if package is None or importlib.util.find_spec(package) is not None:
         return True
@@ -251,9 +300,11 @@ FRESH = {name: loader for name, (loader, package) in FRESH_SOURCES.items()
          if _installed(name, package)}
 CONFIRM = {name: loader for name, (loader, package) in CONFIRM_SOURCES.items()
            if _installed(name, package)}
-DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM}
+LATE = {name: loader for name, (loader, package) in LATE_SOURCES.items()
+        if _installed(name, package)}
+DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM, **LATE}
 PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH),
-         "confirm": list(CONFIRM), "all": list(DATASETS)}
+         "confirm": list(CONFIRM), "late": list(LATE), "all": list(DATASETS)}
 
 def gain_table(runs, datasets, title):
     """Markdown: per strategy, the AULC gain over random on each dataset (mean over
@@ -326,7 +377,7 @@ def gain_tables(result):
     out = []
     for part, title in (("tuning", "Tuning part"), ("held_out", "Held-out part"),
                         ("fresh", "Fresh part"), ("confirm", "Confirmation part"),
-                        ("all", "Whole suite")):
+                        ("late", "Late part"), ("all", "Whole suite")):
         datasets = [d for d in PARTS[part] if d in present]
         if datasets and "random" in runs[0]["strategies"]:
             out.append(gain_table(runs, datasets, f"{title} ({len(datasets)} datasets)"))
