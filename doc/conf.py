@@ -156,7 +156,7 @@ def rst_table(header, rows, widths=None):
 
 
 BENCH_TABLES = {
-    "label_efficiency_aulc.rst": "### Summary by part, seven strategies (33 datasets, 10 seeds)",
+    "label_efficiency_aulc.rst": "### Summary by part, seven strategies (41 datasets, 10 seeds)",
     "label_efficiency_labels.rst": "### Confirmation part, seven strategies, 10 seeds",
     "peers.rst": "### Against the peers (`bench_peers.py`)",
     "scale.rst": "### Large pools (`bench_scale.py`)",
