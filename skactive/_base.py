@@ -259,7 +259,7 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
             batch_size=self.batch_size, missing_label=self.missing_label,
             select_params={
                 "random_state": check_random_state(self.random_state), "n_jobs": self.n_jobs,
-                "chunk_rows": self.pool_chunk_size or default_chunk_rows(X),  # once per fit
+                "chunk_rows": self.pool_chunk_size or default_chunk_rows(X, self.n_jobs),
                 "unfitted_estimator": prototype,
             },
             strategy_name=strategy_name(self.query_strategy_),

@@ -74,8 +74,10 @@ class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiv
           before refits from scratch (``partial_fit`` fixes the classes on first call).
     pool_chunk_size : int, default=None
         Rows of the pool scored at once. ``None`` picks about 128 MiB of ``X`` per
-        chunk, at most 2**18 rows (scoring temporaries grow with the row count), so
-        scoring needs O(chunk) extra memory whatever the pool size.
+        chunk, at most 2**15 rows (2**17 with ``n_jobs``): scoring temporaries grow
+        with the row count, and small ones are reused between chunks and rounds
+        instead of being returned to the OS. Scoring needs O(chunk) extra memory
+        whatever the pool size.
     keep_round_models : bool, default=True
         Keep the model of every round in ``estimators_`` for the staged API
         (``staged_predict``...) and learning curves. ``False`` keeps only ``estimator_``:

@@ -84,7 +84,8 @@ class ActiveLearningRegressor(RegressorStagedMixin, RegressorMixin, BaseActiveLe
     refit : {"full", "warm_start", "partial_fit"}, default="full"
         How the model is updated after each round (see the classifier).
     pool_chunk_size : int, default=None
-        Rows of the pool scored at once (``None``: about 128 MiB of ``X``).
+        Rows of the pool scored at once (``None``: about 128 MiB of ``X``, at most
+        2**15 rows, 2**17 with ``n_jobs``).
     keep_round_models : bool, default=True
         Keep every round's model in ``estimators_`` for the staged API.
     random_state : int, RandomState or None, default=None

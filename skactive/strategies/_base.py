@@ -126,7 +126,8 @@ class QueryStrategy(BaseEstimator):
         n_jobs : int, default=None
             Chunks of the pool scored in parallel through joblib.
         chunk_rows : int, default=None
-            Rows scored per chunk (default: about 128 MiB of ``X_pool``, at most 2**18 rows).
+            Rows scored per chunk (default: about 128 MiB of ``X_pool``, at most 2**15
+            rows, 2**17 with ``n_jobs``).
         unfitted_estimator : estimator, default=None
             An unfitted clone of the user's estimator. Strategies that measure distances
             use its transformer steps (fitted on ``X_pool`` without labels, once per

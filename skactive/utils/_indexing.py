@@ -21,9 +21,15 @@ __all__ = [
 # Rows per chunk are chosen so that one chunk of X stays near this many bytes...
 _CHUNK_BYTES = 128 * 2**20
 # ...and below this many rows: scoring allocates several float64 values per row of the
-# chunk (probabilities, scores) whatever the width of X, and cache-sized chunks score
-# faster than one pass over the whole pool.
-_CHUNK_MAX_ROWS = 2**18
+# chunk (probabilities, scores) whatever the width of X. Chunks of 2**15 rows keep those
+# temporaries small enough for the allocator to reuse them from chunk to chunk and round
+# to round (glibc returns larger freed blocks to the OS, and every round then faults
+# them in again: 15,000 page faults per 20-round fit at 1e5 rows with 2**18, 800 with
+# 2**15), and they score faster than larger ones.
+_CHUNK_MAX_ROWS = 2**15
+# Chunks scored by parallel threads are larger, so fewer tasks pay joblib's dispatch and
+# scikit-learn's per-call validation, which hold the GIL (benchmarks/README.md).
+_PARALLEL_CHUNK_MAX_ROWS = 2**17
 
 
 def num_rows(X):
@@ -94,8 +100,9 @@ def _slice_rows(X, start, stop):
     return X[start:stop]
 
 
-def default_chunk_rows(X):
-    """Rows per scoring chunk: about 128 MiB of ``X``, between 1024 and 2**18 rows."""
+def default_chunk_rows(X, n_jobs=None):
+    """Rows per scoring chunk: about 128 MiB of ``X``, between 1024 and 2**15 rows
+    (2**17 when ``n_jobs`` scores chunks in parallel)."""
     n = num_rows(X)
     if sp.issparse(X):
         row_bytes = (X.data.itemsize + X.indices.itemsize) * max(X.nnz / max(n, 1), 1.0)
@@ -105,7 +112,8 @@ def default_chunk_rows(X):
         row_bytes = 8 * max(X.shape[1], 1)
     else:  # text: documents of unknown size
         return 10_000
-    return max(1024, min(_CHUNK_MAX_ROWS, int(_CHUNK_BYTES // row_bytes)))
+    cap = _CHUNK_MAX_ROWS if n_jobs is None or n_jobs == 1 else _PARALLEL_CHUNK_MAX_ROWS
+    return max(1024, min(cap, int(_CHUNK_BYTES // row_bytes)))
 
 
 def iter_chunks(n, chunk_rows):
@@ -175,7 +183,7 @@ def _chunk_jobs(X, candidates, chunk_rows, n_jobs):
     """``(start, stop, mask)`` of each chunk holding a candidate; whether to parallelize."""
     n = num_rows(X)
     if chunk_rows is None:
-        chunk_rows = default_chunk_rows(X)
+        chunk_rows = default_chunk_rows(X, n_jobs)
     parallel = n_jobs is not None and n_jobs != 1
     if parallel:
         # At least one chunk per worker so parallel scoring has work to share.
