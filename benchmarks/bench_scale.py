@@ -63,6 +63,7 @@ def _strategy_class():
         """Least confident; records the time spent in ``score`` per ``select`` call."""
 
         log = []  # (score seconds, select seconds) per round
+        _score_seconds = 0.0  # also when score is called outside select (scoring alone)
 
         def score(self, estimator, X_pool):
             tic = time.perf_counter()
