@@ -255,7 +255,7 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
         return Loop(
             oracle=self.oracle, strategy=self.query_strategy_,
             cold_start=self.cold_start_strategy_, criterion=self.stopping_criterion_,
-            refitter=self._refitter(prototype, fit_params), budget=budget,
+            refitter=self._refitter(prototype, fit_params, X), budget=budget,
             batch_size=self.batch_size, missing_label=self.missing_label,
             select_params={
                 "random_state": check_random_state(self.random_state), "n_jobs": self.n_jobs,

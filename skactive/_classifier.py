@@ -10,7 +10,7 @@ from sklearn.utils.metaestimators import available_if
 from ._base import BaseActiveLearner, estimator_has
 from ._refit import Refitter
 from ._staged import ClassifierStagedMixin
-from .utils._indexing import apply_rows
+from .utils._indexing import apply_rows, is_dask_array
 from .utils._validation import is_nan_scalar, missing_mask
 
 __all__ = ["ActiveLearningClassifier"]
@@ -221,7 +221,7 @@ class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiv
                 f"fit and predict_proba or decision_function. Got {self.estimator!r} instead."
             )
 
-    def _refitter(self, prototype, fit_params):
+    def _refitter(self, prototype, fit_params, X):
         semi = self.semi_supervised
         if not isinstance(semi, (bool, np.bool_)):
             raise ValueError(
@@ -231,6 +231,12 @@ class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiv
             raise ValueError(
                 "semi_supervised=True refits on the whole pool every round, so it needs "
                 f"refit='full'. Got refit={self.refit!r} instead.")
+        if semi and is_dask_array(X):
+            raise ValueError(
+                "semi_supervised=True fits the estimator on every row of the pool each "
+                "round, which would load a dask array pool whole on the driver. Pass "
+                "the pool as a NumPy array (X.compute()) to fit semi-supervised, or "
+                "leave semi_supervised=False.")
         return Refitter(self.refit, prototype, fit_params, min_classes=2,
                         semi_supervised=bool(semi))
 

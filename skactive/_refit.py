@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 
-from .utils._indexing import index_params, is_dask_array, take_rows
+from .utils._indexing import index_params, take_rows
 
 __all__ = ["REFIT_MODES", "Refitter", "check_refit", "semi_supervised_target"]
 
@@ -109,12 +109,6 @@ class Refitter:
 
     def _fit(self, pool, previous, new):
         if self.semi_supervised:
-            if is_dask_array(pool.X):
-                raise ValueError(
-                    "semi_supervised=True fits the estimator on every row of the pool each "
-                    "round, which would load a dask array pool whole on the driver. Pass "
-                    "the pool as a NumPy array (X.compute()) to fit semi-supervised, or "
-                    "leave semi_supervised=False.")
             n_rows = pool.labeled_iter.shape[0]
             params = self._params(pool, np.arange(n_rows))
             return copy.deepcopy(self.prototype).fit(pool.X, semi_supervised_target(pool),

@@ -191,7 +191,7 @@ class ActiveLearningRegressor(RegressorStagedMixin, RegressorMixin, BaseActiveLe
                 f"fit and predict. Got {self.estimator!r} instead."
             )
 
-    def _refitter(self, prototype, fit_params):
+    def _refitter(self, prototype, fit_params, X):
         return Refitter(self.refit, prototype, fit_params, min_classes=None, min_labels=2)
 
     def _check_X_y(self, X, y):
