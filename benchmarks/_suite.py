@@ -13,10 +13,8 @@ real tables shipped in PyPI packages (the ``bench`` extra); they are skipped, wi
 note, when the package is missing.
 """
 
-import importlib.util
-import sys
-
 import numpy as np
+from _packages import available
 from sklearn.datasets import (
     load_breast_cancer,
     load_digits,
@@ -54,11 +52,18 @@ def _blobs(n_classes, per_class, noise=0.0, **kwargs):
     def load():
         X, y = make_blobs(n_samples=n_classes * per_class, centers=n_classes,
                           random_state=0, **kwargs)
-        rng = np.random.RandomState(1)
-        flip = rng.rand(y.shape[0]) < noise
-        y[flip] = rng.randint(n_classes, size=int(flip.sum()))
-        return X, y
+        return X, _relabel(y, noise, n_classes, seed=1)
     return load
+
+
+def _relabel(y, share, n_classes, seed):
+    """A copy of ``y`` with a ``share`` of its labels drawn again uniformly from
+    ``range(n_classes)`` (so some keep their label), by a generator seeded with ``seed``."""
+    rng = np.random.RandomState(seed)
+    flip = rng.rand(y.shape[0]) < share
+    y = y.copy()
+    y[flip] = rng.randint(n_classes, size=int(flip.sum()))
+    return y
 
 
 def _moons(n_samples, noise, flip):
@@ -138,11 +143,7 @@ def _digits_relabeled(parity=False, noise=0.0):
         X, y = load_digits(return_X_y=True)
         if parity:
             return X, y % 2
-        rng = np.random.RandomState(2)
-        flip = rng.rand(y.shape[0]) < noise
-        y = y.copy()
-        y[flip] = rng.randint(10, size=int(flip.sum()))
-        return X, y
+        return X, _relabel(y, noise, 10, seed=2)
     return load
 
 
@@ -288,20 +289,9 @@ LATE_SOURCES = {
 }
 
 
-def _installed(name, package):
-    if package is None or importlib.util.find_spec(package) is not None:
-        return True
-    print(f"note: skipping dataset {name!r}: package {package!r} is not installed "
-          f"(pip install {package}, or the 'bench' extra)", file=sys.stderr)
-    return False
-
-
-FRESH = {name: loader for name, (loader, package) in FRESH_SOURCES.items()
-         if _installed(name, package)}
-CONFIRM = {name: loader for name, (loader, package) in CONFIRM_SOURCES.items()
-           if _installed(name, package)}
-LATE = {name: loader for name, (loader, package) in LATE_SOURCES.items()
-        if _installed(name, package)}
+FRESH = available(FRESH_SOURCES)
+CONFIRM = available(CONFIRM_SOURCES)
+LATE = available(LATE_SOURCES)
 DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM, **LATE}
 PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH),
          "confirm": list(CONFIRM), "late": list(LATE), "all": list(DATASETS)}

@@ -21,13 +21,13 @@ Reported:
 """
 
 import argparse
-import importlib.util
 import json
 import sys
 import time
 import warnings
 
 import numpy as np
+from _packages import available
 from joblib import Parallel, delayed
 from sklearn.datasets import (
     load_diabetes,
@@ -95,14 +95,7 @@ SOURCES = {
 
 def available_datasets(verbose=True):
     """The datasets whose package is installed; a note for each one skipped."""
-    names = []
-    for name, (_, package) in SOURCES.items():
-        if package is None or importlib.util.find_spec(package) is not None:
-            names.append(name)
-        elif verbose:
-            print(f"note: skipping dataset {name!r}: package {package!r} is not installed "
-                  f"(pip install {package}, or the 'bench' extra)", file=sys.stderr)
-    return names
+    return list(available(SOURCES, verbose))
 
 
 DATASETS = {name: loader for name, (loader, _) in SOURCES.items()}
