@@ -5,11 +5,12 @@ Lazily generated pools (``dask.array.random``, float32, 20 features, blocks of a
 the queried rows themselves (no copy of the pool anywhere); ``LogisticRegression``;
 margin and coreset sampling. Each configuration runs in a fresh driver process.
 
-Reported per round (means over the query rounds): ``broadcast`` (``Client.scatter`` of
-the scoring function and the model), ``blocks`` (scoring every block where it lives and
-keeping its local top-n, wall time seen by the driver, broadcast excluded), ``merge``
-(the driver's merge of the survivors), ``gather`` (the oracle's rows and the labeled
-rows computed on the workers and brought back), ``fit``; the driver's peak RSS
+Reported per round (means over the query rounds): ``blocks`` (the scoring function and
+the model sent as one key of the round's graph, every block scored where it lives,
+keeping its local top-n and, while they are few, those rows; wall time seen by the
+driver), ``merge`` (the driver's merge of the survivors), ``gather`` (rows computed on
+the workers and brought back in a second trip: the initially labeled rows, and the
+oracle's rows when they did not come back with the top-n), ``fit``; the driver's peak RSS
 (``VmHWM``, whole process) and the workers' peak RSS. ``--inmemory`` adds the same
 1M-row round on a NumPy pool with ``n_jobs=2`` threads, and score + select at 5M rows
 in memory with ``n_jobs=1`` vs ``2``.
@@ -58,8 +59,7 @@ class Timers:
     """Wall time of the instrumented calls, accumulated per round."""
 
     def __init__(self):
-        self.now = {"broadcast": 0.0, "blocks": 0.0, "merge": 0.0, "gather": 0.0,
-                    "persist": 0.0}
+        self.now = {"blocks": 0.0, "merge": 0.0, "gather": 0.0, "persist": 0.0}
 
     def wrap(self, owner, name, key):
         original = getattr(owner, name)
@@ -75,16 +75,13 @@ class Timers:
 
 
 def _instrument():
-    import distributed
-
     import skactive.utils._dask as dask_mod
     import skactive.utils._indexing as indexing
 
     timers = Timers()
-    timers.wrap(distributed.Client, "scatter", "broadcast")
     timers.wrap(dask_mod, "dask_top_n", "blocks")
     timers.wrap(indexing, "merge_top_n", "merge")
-    timers.wrap(dask_mod, "gather_rows", "gather")
+    timers.wrap(dask_mod, "_fetch_rows", "gather")
     timers.wrap(dask_mod, "persist_pool", "persist")
     return timers
 
@@ -135,7 +132,7 @@ def child(n_rows, strategy, batch, rounds):
         "total": total, "persist": per_round[0]["persist"], "driver_peak": _peak_rss(),
         "worker_peak": max(workers.values()),
         **{key: statistics.mean(r[key] for r in rows)
-           for key in ("broadcast", "blocks", "merge", "gather", "fit", "query", "oracle")},
+           for key in ("blocks", "merge", "gather", "fit", "query", "oracle")},
     }
 
 
@@ -211,17 +208,17 @@ def run(*args):
 def markdown(results, inmemory, argv):
     mb = 2**20
     lines = [
-        "| rows | strategy | batch | broadcast ms | blocks ms | merge ms | gather ms | "
+        "| rows | strategy | batch | blocks ms | merge ms | gather ms | "
         "fit ms | round ms | persist s | driver peak RSS | worker peak RSS |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        # query (broadcast, blocks, merge; a batch strategy's candidate gather) + the
-        # oracle step (its rows' gather) + fit
+        # query (blocks, merge; a batch strategy's candidate gather) + the oracle step
+        # (its rows' gather, if they did not come back with the top-n) + fit
         round_ms = 1e3 * (r["query"] + r["oracle"] + r["fit"])
         lines.append(
             f"| {r['n_rows']:,} | {r['strategy']} | {r['batch']} | "
-            f"{1e3 * r['broadcast']:.1f} | {1e3 * (r['blocks'] - r['broadcast']):.0f} | "
+            f"{1e3 * r['blocks']:.0f} | "
             f"{1e3 * r['merge']:.1f} | {1e3 * r['gather']:.0f} | {1e3 * r['fit']:.0f} | "
             f"{round_ms:.0f} | {r['persist']:.1f} | {r['driver_peak'] / mb:.0f} MB | "
             f"{r['worker_peak'] / mb:.0f} MB |")

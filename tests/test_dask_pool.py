@@ -181,3 +181,67 @@ def test_semi_supervised_refuses_a_dask_pool_before_asking_anyone(problem):
     with pytest.raises(ValueError, match="semi_supervised=True .* dask array pool"):
         clf.fit(da.from_array(X, chunks=(600, 6)), y_partial)
     assert not asked  # refused at the first fit, before any label was requested
+
+
+def test_merged_survivors_carry_their_rows():
+    """reduce_top_n cuts and orders extra per-row arrays (a block's rows) with them."""
+    from skactive.utils._indexing import reduce_top_n
+
+    rng = np.random.default_rng(0)
+    scores = rng.integers(0, 5, size=300).astype(float)
+    rows = np.arange(300)[:, None] * np.array([[1, -1]])
+    parts = [(np.arange(a, a + 30), scores[a:a + 30], rows[a:a + 30])
+             for a in rng.permutation(np.arange(0, 300, 30))]  # blocks finish in any order
+    positions, kept_scores, kept_rows = reduce_top_n(parts, 7)
+    assert np.all(np.diff(positions) > 0)
+    np.testing.assert_array_equal(kept_scores, scores[positions])
+    np.testing.assert_array_equal(kept_rows, rows[positions])
+    threshold = np.sort(scores)[-7]
+    np.testing.assert_array_equal(positions, np.flatnonzero(scores >= threshold))
+
+
+def test_pool_with_fewer_blocks_than_threads_is_split_and_every_worker_scores(
+        client, problem, monkeypatch):
+    from skactive.utils import _dask
+
+    monkeypatch.setattr(_dask, "MIN_BLOCK_ROWS", 500)
+    X = problem[0]
+    X_one_block = da.from_array(X, chunks=(X.shape[0], 6))
+    persisted = _dask.persist_pool(X_one_block)
+    assert persisted.numblocks == (2, 1)
+    holders = client.who_has(distributed.futures_of(persisted))
+    assert len({workers[0] for workers in holders.values()}) == 2  # one block per worker
+    np.testing.assert_array_equal(persisted.compute(), X)
+
+    expected = _fit(X, problem)
+    with distributed.get_task_stream(client) as stream:
+        got = _fit(X_one_block, problem)
+    _assert_same_run(expected, got)
+    scorers = {task["worker"] for task in stream.data if "_block_top_n" in str(task["key"])}
+    assert scorers == set(client.nthreads())
+
+
+def test_a_pool_with_enough_blocks_is_not_split(client, problem):
+    from skactive.utils import _dask
+
+    X_dask = da.from_array(problem[0], chunks=(800, 6))
+    assert _dask.persist_pool(X_dask).chunks == X_dask.chunks
+
+
+def test_oracle_rows_come_back_with_the_top_n_not_in_a_second_trip(client, problem,
+                                                                    monkeypatch):
+    from skactive.utils import _dask
+
+    fetched = []
+    fetch = _dask._fetch_rows
+    monkeypatch.setattr(_dask, "_fetch_rows",
+                        lambda X, indices: fetched.append(len(indices)) or fetch(X, indices))
+    X = problem[0]
+    got = _fit(da.from_array(X, chunks=(500, 6)), problem)
+    _assert_same_run(_fit(X, problem), got)
+    assert fetched == [24]  # only the initially labeled rows; 3 rounds' picks came back
+
+    monkeypatch.setattr(_dask, "SHIP_ROWS_MAX_BYTES", 0)  # too many rows to ship them
+    fetched.clear()
+    _assert_same_run(_fit(X, problem), _fit(da.from_array(X, chunks=(500, 6)), problem))
+    assert fetched == [24, 10, 10, 10]

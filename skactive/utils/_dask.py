@@ -6,14 +6,22 @@ Imported only when ``X`` is a dask array (``import skactive`` does not import da
   rows; :func:`persist_pool` persists the pool on the cluster once per ``fit`` when a
   ``distributed.Client`` is active (without one, blocks are computed chunk by chunk
   locally, every round).
-- :func:`dask_top_n`: the scoring function and the model are sent to the workers once
-  per round (``Client.scatter(..., broadcast=True)``); every block is scored where it
-  lives and returns only its local top-``n`` (positions and scores); the driver merges.
+  A pool of fewer blocks than the cluster has threads is split so that every thread
+  scores a block, and blocks are spread over the workers in proportion to their threads.
+- :func:`dask_top_n`: the scoring function and the model go to the cluster once per
+  round, as one key of the round's graph that each worker fetches once (a separate
+  ``Client.scatter`` would add a round trip before any block starts); every block is
+  scored where it
+  lives and returns only its local top-``n`` (positions and scores, and the rows
+  themselves while they are few); the driver merges.
 - :func:`gather_rows`: only the rows asked for (the oracle's, the labeled ones) are
-  computed and brought back, as a NumPy array.
+  computed and brought back, as a NumPy array; rows that came back with the last
+  top-``n`` are not fetched again.
 - :func:`apply_blocks`: ``predict``-like methods block by block; :func:`dask_sum`: a
   sum over the candidate rows (pool-wide means), each block reduced where it lives.
 """
+
+import weakref
 
 import numpy as np
 
@@ -54,17 +62,94 @@ def check_dask_X(X):
     return X
 
 
+#: A pool is split into more blocks only while each keeps at least this many rows.
+MIN_BLOCK_ROWS = 2**16
+
+
 def persist_pool(X):
-    """``X`` persisted on the cluster when a client is active, else ``X`` unchanged."""
+    """``X`` persisted on the cluster when a client is active, else ``X`` unchanged.
+
+    Each worker thread should score a block of its own: a pool of fewer blocks than the
+    cluster has threads is split into equal row blocks (none under
+    :data:`MIN_BLOCK_ROWS` rows), and after persisting, blocks are moved so that each
+    worker holds about its share (in proportion to its threads). Both happen once per
+    ``fit``; blocks never pass through the driver.
+    """
     client = _client()
     if client is None:
         return X
     from distributed import wait
 
+    threads = client.nthreads()
+    X = _split(X, sum(threads.values()))
     X = client.persist(X)
     wait(X)  # the pool is generated or loaded once, here, not inside the first round
+    X = _spread(client, X, threads)
     client.run(_warm_up)  # workers import skactive now, not while unpickling a model
     return X
+
+
+def _split(X, n_threads):
+    """``X`` rechunked into ``n_threads`` equal row blocks if it has fewer (and they
+    would not be too small)."""
+    n_rows = X.shape[0]
+    n_blocks = min(n_threads, n_rows // MIN_BLOCK_ROWS)
+    if len(X.chunks[0]) >= n_blocks:
+        return X
+    return X.rechunk({0: -(-n_rows // n_blocks)})
+
+
+def _spread(client, X, threads):
+    """The persisted ``X`` with its blocks moved so no worker holds more than its share.
+
+    A split block's parts are computed where the block was (dask keeps dependent tasks
+    with their data), so without this one worker would score them all. A block that
+    moves is copied worker to worker, then released on the worker it left.
+    """
+    import dask.array as da
+    from distributed import futures_of, wait
+
+    blocks = X.to_delayed().ravel()
+    if len(blocks) < 2 or len(threads) < 2:
+        return X
+    futures = {f.key: f for f in futures_of(X)}
+    if any(block.key not in futures for block in blocks):
+        return X  # blocks not held as futures (an unusual graph): leave them where they are
+    total = sum(threads.values())
+    share = {w: -(-len(blocks) * t // total) for w, t in threads.items()}
+    held = dict.fromkeys(threads, 0)
+    where = client.who_has([futures[block.key] for block in blocks])
+    homes, to_move = [], []
+    for k, block in enumerate(blocks):
+        owner = next((w for w in where.get(block.key, ()) if held.get(w, share[w]) < share[w]),
+                     None)
+        homes.append(owner)
+        if owner is None:
+            to_move.append(k)
+        else:
+            held[owner] += 1
+    if not to_move:
+        return X
+    from dask.base import tokenize
+    from dask.highlevelgraph import HighLevelGraph
+
+    # Every block gets a key of the new array (a no-op task where it already lives), so
+    # the array's blocks are the futures themselves: no alias tasks in later rounds.
+    name = "skactive-pool-" + tokenize(X.name, sorted(threads))
+    parts = []
+    for k, (block, home) in enumerate(zip(blocks, homes, strict=True)):
+        if home is None:
+            home = min(held, key=lambda w: held[w] / threads[w])
+            held[home] += 1
+        parts.append(client.submit(_same, futures[block.key], key=(name, k, 0),
+                                   workers=[home], allow_other_workers=False, pure=False))
+    wait(parts)
+    graph = HighLevelGraph.from_collections(name, {f.key: f for f in parts}, dependencies=[])
+    return da.Array(graph, name, X.chunks, dtype=X.dtype, meta=X._meta)
+
+
+def _same(block):
+    return block
 
 
 def _warm_up():
@@ -79,11 +164,16 @@ def _mask(mask_bits, n_rows):
     return None if mask_bits is None else np.unpackbits(mask_bits, count=n_rows).astype(bool)
 
 
-def _block_top_n(payload, X_block, start, mask_bits, n_rows, n):
-    """On a worker: the block's local top-``n`` rows (positions in X) and scores."""
+def _block_top_n(payload, X_block, start, mask_bits, n_rows, n, with_rows):
+    """On a worker: the block's local top-``n`` rows (positions in X) and scores, and
+    those rows themselves if ``with_rows``."""
     score, estimator = payload
-    return block_top_n(score, estimator, np.asarray(X_block), start,
-                       _mask(mask_bits, n_rows), n)
+    X_block = np.asarray(X_block)
+    positions, scores = block_top_n(score, estimator, X_block, start,
+                                    _mask(mask_bits, n_rows), n)
+    if not with_rows:
+        return positions, scores
+    return positions, scores, X_block[positions - start]
 
 
 def _block_sum(func, X_block, start, mask_bits, n_rows):
@@ -97,15 +187,14 @@ def _tasks(worker, payload, X, candidates, *args):
     """One delayed ``worker(payload, block, start, mask_bits, n_rows, *args)`` per block
     holding a candidate, and the active client (or None).
 
-    ``payload`` (the model) is sent to every worker once per call
-    (``Client.scatter(..., broadcast=True)``), not once per block; the candidate mask
-    goes to each block as packed bits (one bit per row).
+    ``payload`` (the model) is one key of the graph: sent to the cluster once per call
+    and fetched once by each worker, not once per block; the candidate mask goes to each
+    block as packed bits (one bit per row).
     """
     import dask
 
     client = _client()
-    if client is not None:
-        payload = client.scatter([payload], broadcast=True, hash=False)[0]
+    payload = dask.delayed(payload, pure=False, traverse=False)
     offsets = _offsets(X)
     tasks = []
     for b, block in enumerate(X.to_delayed().ravel()):
@@ -121,21 +210,53 @@ def _tasks(worker, payload, X, candidates, *args):
     return client, tasks
 
 
+#: Survivors' rows travel back with a top-n while the blocks would send at most this
+#: many bytes of them (so the oracle's rows need no second trip to the cluster).
+SHIP_ROWS_MAX_BYTES = 2**24
+
+# The last top-n's survivors: (weak reference to the pool, positions, rows). One entry,
+# O(n x features); read by gather_rows.
+_survivors = (lambda: None, None, None)
+
+
 def dask_top_n(score, estimator, X, candidates, n):
     """Local top-``n`` of every block of ``X`` that holds a candidate, reduced.
 
     Returns ``(positions, scores)`` in increasing position order, ready for
-    :func:`~skactive.utils._select.merge_top_n`.
+    :func:`~skactive.utils._select.merge_top_n`. While the blocks' survivors are small
+    (:data:`SHIP_ROWS_MAX_BYTES` in all), their rows come back too and are kept for the
+    next :func:`gather_rows` of this pool.
     """
     import dask
 
-    client, tasks = _tasks(_block_top_n, (score, estimator), X, candidates, n)
+    global _survivors
+    row_bytes = X.dtype.itemsize * int(np.prod(X.shape[1:]))
+    shipped = len(X.chunks[0]) * min(n, max(X.chunks[0])) * row_bytes
+    with_rows = shipped <= SHIP_ROWS_MAX_BYTES
+    client, tasks = _tasks(_block_top_n, (score, estimator), X, candidates, n, with_rows)
     if client is None:
-        return reduce_top_n(dask.compute(*tasks), n)
-    from distributed import as_completed
+        parts = dask.compute(*tasks)
+    else:
+        from distributed import as_completed
 
-    # Survivors are merged as blocks finish: O(n) on the driver, whatever the block count.
-    return reduce_top_n((f.result() for f in as_completed(client.compute(tasks))), n)
+        # Survivors are merged as blocks finish: O(n) on the driver, whatever the block
+        # count.
+        parts = (f.result() for f in as_completed(client.compute(tasks)))
+    kept = reduce_top_n(parts, n)
+    if with_rows and len(kept) == 3:
+        _survivors = (weakref.ref(X), kept[0], kept[2])
+    return kept[0], kept[1]
+
+
+def _remembered_rows(X, indices):
+    """The rows of ``X`` at ``indices`` if the last top-n brought them all back."""
+    ref, positions, rows = _survivors
+    if ref() is not X or positions.shape[0] == 0:
+        return None
+    where = np.minimum(np.searchsorted(positions, indices), positions.shape[0] - 1)
+    if not np.array_equal(positions[where], indices):
+        return None
+    return rows[where]
 
 
 def dask_sum(func, X, candidates):
@@ -156,13 +277,19 @@ def gather_rows(X, indices):
     indices = np.asarray(indices, dtype=np.intp)
     if indices.shape[0] == 0:
         return np.empty((0,) + X.shape[1:], dtype=X.dtype)
+    remembered = _remembered_rows(X, indices)
+    return remembered if remembered is not None else _fetch_rows(X, indices)
+
+
+def _fetch_rows(X, indices):
+    """:func:`gather_rows` from the cluster: one small task per block holding wanted
+    rows, returning those rows only."""
     import dask
 
     order = np.argsort(indices, kind="stable")
     unique, inverse = np.unique(indices[order], return_inverse=True)
     offsets = _offsets(X)
     cuts = np.searchsorted(unique, offsets)
-    # One small task per block holding wanted rows: it returns those rows only.
     tasks = [dask.delayed(_take_local, pure=True)(block, unique[a:b] - offsets[k])
              for k, (block, a, b) in enumerate(zip(X.to_delayed().ravel(), cuts[:-1],
                                                      cuts[1:], strict=True)) if b > a]
@@ -184,9 +311,7 @@ def apply_blocks(method, X):
     """``method`` applied to every block of ``X`` where it lives; results concatenated."""
     import dask
 
-    client = _client()
-    if client is not None:
-        method = client.scatter([method], broadcast=True, hash=False)[0]
+    method = dask.delayed(method, pure=False, traverse=False)  # one key, not one per block
     tasks = [dask.delayed(_apply, pure=False)(method, block)
              for block in X.to_delayed().ravel()]
     parts = dask.compute(*tasks)
