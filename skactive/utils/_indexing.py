@@ -2,9 +2,10 @@
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed, effective_n_jobs
+from joblib import effective_n_jobs
 
 from ._select import local_top_n, merge_top_n
+from ._threads import run_parallel
 
 __all__ = [
     "apply_rows",
@@ -27,7 +28,7 @@ _CHUNK_BYTES = 128 * 2**20
 # them in again: 15,000 page faults per 20-round fit at 1e5 rows with 2**18, 800 with
 # 2**15), and they score faster than larger ones.
 _CHUNK_MAX_ROWS = 2**15
-# Chunks scored by parallel threads are larger, so fewer tasks pay joblib's dispatch and
+# Chunks scored by parallel threads are larger, so fewer tasks pay the dispatch and
 # scikit-learn's per-call validation, which hold the GIL (benchmarks/README.md).
 _PARALLEL_CHUNK_MAX_ROWS = 2**17
 
@@ -207,10 +208,8 @@ def _run_jobs(func, jobs, parallel, n_jobs, X, *args, lazy=False):
         # Threads unless the caller chose a backend (joblib.parallel_config: loky, Dask):
         # predict_proba is numpy/BLAS work that releases the GIL, while worker processes
         # would be sent the whole pool again every round.
-        return Parallel(n_jobs=n_jobs, prefer="threads",
-                        return_as="generator" if lazy else "list")(
-            delayed(func)(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs
-        )
+        return run_parallel(func, ((*head, _slice_rows(X, a, b), a, m, *tail)
+                                   for a, b, m in jobs), n_jobs, lazy=lazy)
     results = (func(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs)
     return results if lazy else list(results)
 
@@ -280,22 +279,23 @@ def reduce_top_n(parts, n):
     Consumed as the chunks finish (in any order); whenever the union outgrows ``2 n``
     rows it is cut back to its own local top-``n`` (ties kept), which still holds every
     row of the global top-``n`` and its ties. Memory: O(n + chunk), not O(chunks x n).
+    A part may carry more arrays after the scores (a dask block's survivors' rows):
+    they are cut and ordered with their rows.
     """
-    kept_positions, kept_scores, size = [], [], 0
-    for positions, scores in parts:
-        kept_positions.append(positions)
-        kept_scores.append(scores)
-        size += positions.shape[0]
-        if size > 2 * max(n, 1) and len(kept_positions) > 1:
-            kept_positions, kept_scores, size = _cut(kept_positions, kept_scores, n)
-    if not kept_positions:
+    kept, size = [], 0
+    for part in parts:
+        kept.append(part)
+        size += part[0].shape[0]
+        if size > 2 * max(n, 1) and len(kept) > 1:
+            kept, size = _cut(kept, n)
+    if not kept:
         return np.empty(0, dtype=np.intp), np.empty(0)
-    positions, scores = np.concatenate(kept_positions), np.concatenate(kept_scores)
-    order = np.argsort(positions, kind="stable")
-    return positions[order], scores[order]
+    columns = [np.concatenate(column) for column in zip(*kept, strict=True)]
+    order = np.argsort(columns[0], kind="stable")
+    return tuple(column[order] for column in columns)
 
 
-def _cut(kept_positions, kept_scores, n):
-    positions, scores = np.concatenate(kept_positions), np.concatenate(kept_scores)
-    keep = local_top_n(scores, n)
-    return [positions[keep]], [scores[keep]], keep.shape[0]
+def _cut(kept, n):
+    columns = [np.concatenate(column) for column in zip(*kept, strict=True)]
+    keep = local_top_n(columns[1], n)
+    return [tuple(column[keep] for column in columns)], keep.shape[0]
