@@ -101,9 +101,10 @@ class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiv
         ``random_state`` ask the same rows even with a ``RandomForestClassifier()``.
         A ``random_state`` set on ``estimator`` is never overridden.
     n_jobs : int, default=None
-        Chunks of the pool scored in parallel through joblib: in threads by default
-        (``predict_proba`` releases the GIL), or with the backend chosen by
-        ``joblib.parallel_config`` (loky processes, a Dask cluster).
+        Chunks of the pool scored in parallel: in threads by default
+        (``predict_proba`` releases the GIL; the threads are kept across rounds), or
+        through the joblib backend chosen with ``joblib.parallel_config`` (loky
+        processes, a Dask cluster).
     verbose : int, default=0
         Print one line per round when positive.
 

@@ -92,7 +92,8 @@ class ActiveLearningRegressor(RegressorStagedMixin, RegressorMixin, BaseActiveLe
         Seeds cold-start picks, random sampling, tie-breaking and every
         ``random_state`` of ``estimator`` left as ``None``.
     n_jobs : int, default=None
-        Chunks of the pool scored in parallel through joblib.
+        Chunks of the pool scored in parallel: in threads by default (kept across
+        rounds), or through the joblib backend chosen with ``joblib.parallel_config``.
     verbose : int, default=0
         Print one line per round when positive.
 

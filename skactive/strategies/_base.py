@@ -124,7 +124,8 @@ class QueryStrategy(BaseEstimator):
             Used when the strategy's own ``random_state`` is None (the classifier
             passes its generator here).
         n_jobs : int, default=None
-            Chunks of the pool scored in parallel through joblib.
+            Chunks of the pool scored in parallel (threads, or the joblib backend
+            chosen with ``joblib.parallel_config``).
         chunk_rows : int, default=None
             Rows scored per chunk (default: about 128 MiB of ``X_pool``, at most 2**15
             rows, 2**17 with ``n_jobs``).
