@@ -5,7 +5,8 @@ Lazily generated pools (``dask.array.random``, float32, 20 features, blocks of a
 the queried rows themselves (no copy of the pool anywhere); ``LogisticRegression``;
 margin and coreset sampling. Each configuration runs in a fresh driver process.
 
-Reported per round (means over the query rounds): ``blocks`` (the scoring function and
+Reported per round (medians over the query rounds, so the first rounds' warm-up of a
+fresh cluster does not dominate): ``blocks`` (the scoring function and
 the model sent as one key of the round's graph, every block scored where it lives,
 keeping its local top-n and, while they are few, those rows; wall time seen by the
 driver), ``merge`` (the driver's merge of the survivors), ``gather`` (rows computed on
@@ -14,6 +15,13 @@ oracle's rows when they did not come back with the top-n), ``fit``; the driver's
 (``VmHWM``, whole process) and the workers' peak RSS. ``--inmemory`` adds the same
 1M-row round on a NumPy pool with ``n_jobs=2`` threads, and score + select at 5M rows
 in memory with ``n_jobs=1`` vs ``2``.
+
+Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``
+(``distributed.nanny.pre-spawn-environ``), which also turns off glibc's adaptive mmap
+threshold: every scoring temporary over 128 KiB is then mapped and faulted in afresh,
+and a worker scores a 500k-row block in 28 ms instead of 14 ms. ``--glibc-malloc`` adds
+the 1M-row margin runs with that variable removed (``worker malloc`` column), so the
+table shows what the design costs and what the allocator setting costs.
 
     python benchmarks/bench_distributed.py                        # 1M and 10M rows
     python benchmarks/bench_distributed.py --sizes 1000000 --rounds 3 --no-write
@@ -97,7 +105,8 @@ def _labels(n_rows, n_labeled, X):
     return y
 
 
-def child(n_rows, strategy, batch, rounds):
+def child(n_rows, strategy, batch, rounds, malloc="dask"):
+    import dask
     import dask.array as da
     from distributed import Client, LocalCluster
     from sklearn.linear_model import LogisticRegression
@@ -105,6 +114,10 @@ def child(n_rows, strategy, batch, rounds):
     from skactive import ActiveLearningClassifier
 
     timers = _instrument()
+    if malloc == "glibc":
+        environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+        environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+        dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None, memory_limit=None) as cluster, \
             Client(cluster) as client:
@@ -129,9 +142,10 @@ def child(n_rows, strategy, batch, rounds):
     print(json.dumps(rows), file=sys.stderr)
     return {
         "n_rows": n_rows, "strategy": strategy, "batch": batch, "rounds": len(rows),
+        "malloc": malloc,
         "total": total, "persist": per_round[0]["persist"], "driver_peak": _peak_rss(),
         "worker_peak": max(workers.values()),
-        **{key: statistics.mean(r[key] for r in rows)
+        **{key: statistics.median(r[key] for r in rows)
            for key in ("blocks", "merge", "gather", "fit", "query", "oracle")},
     }
 
@@ -173,9 +187,9 @@ def child_inmemory(n_rows, batch, rounds):
                                    budget=batch * rounds, batch_size=batch, n_jobs=2,
                                    random_state=0).fit(X, y)
     rows = clf.history_[1:]
-    out["round"] = statistics.mean(h["query_time"] + h["fit_time"] + h["oracle_time"]
+    out["round"] = statistics.median(h["query_time"] + h["fit_time"] + h["oracle_time"]
                                    for h in rows)
-    out["query"] = statistics.mean(h["query_time"] for h in rows)
+    out["query"] = statistics.median(h["query_time"] for h in rows)
     candidates = clf.labeled_iter_ == -1
     strategy = get_strategy("margin")
     # Interleaved (1, 2, 2, 1, ...) so a burst of load on the shared machine hits both
@@ -208,9 +222,9 @@ def run(*args):
 def markdown(results, inmemory, argv):
     mb = 2**20
     lines = [
-        "| rows | strategy | batch | blocks ms | merge ms | gather ms | "
+        "| rows | strategy | batch | worker malloc | blocks ms | merge ms | gather ms | "
         "fit ms | round ms | persist s | driver peak RSS | worker peak RSS |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         # query (blocks, merge; a batch strategy's candidate gather) + the oracle step
@@ -218,6 +232,7 @@ def markdown(results, inmemory, argv):
         round_ms = 1e3 * (r["query"] + r["oracle"] + r["fit"])
         lines.append(
             f"| {r['n_rows']:,} | {r['strategy']} | {r['batch']} | "
+            f"{'dask default' if r['malloc'] == 'dask' else 'glibc default'} | "
             f"{1e3 * r['blocks']:.0f} | "
             f"{1e3 * r['merge']:.1f} | {1e3 * r['gather']:.0f} | {1e3 * r['fit']:.0f} | "
             f"{round_ms:.0f} | {r['persist']:.1f} | {r['driver_peak'] / mb:.0f} MB | "
@@ -244,6 +259,9 @@ def main(argv=None):
     parser.add_argument("--strategies", nargs="+", default=["margin", "coreset"])
     parser.add_argument("--batches", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--glibc-malloc", action="store_true",
+                        help="also run 1M rows, margin, on workers without "
+                             "MALLOC_TRIM_THRESHOLD_")
     parser.add_argument("--inmemory", type=int, nargs="*", default=[1_000_000, 5_000_000],
                         help="NumPy pools for the threaded comparison")
     parser.add_argument("--no-write", action="store_true", help="do not touch README.md")
@@ -254,8 +272,8 @@ def main(argv=None):
         if kind == "inmemory":
             result = child_inmemory(*map(int, rest))
         else:
-            n_rows, strategy, batch, rounds = rest
-            result = child(int(n_rows), strategy, int(batch), int(rounds))
+            n_rows, strategy, batch, rounds = rest[:4]
+            result = child(int(n_rows), strategy, int(batch), int(rounds), *rest[4:])
         print(json.dumps(result))
         return
     results = []
@@ -264,6 +282,10 @@ def main(argv=None):
             for batch in args.batches:
                 results.append(run("dask", n_rows, strategy, batch, args.rounds))
                 print(json.dumps(results[-1]), flush=True)
+    if args.glibc_malloc:
+        for batch in args.batches:
+            results.append(run("dask", 1_000_000, "margin", batch, args.rounds, "glibc"))
+            print(json.dumps(results[-1]), flush=True)
     inmemory = [run("inmemory", n, 1000, args.rounds) for n in args.inmemory]
     table = markdown(results, inmemory, argv)
     print(table)

@@ -245,3 +245,19 @@ def test_oracle_rows_come_back_with_the_top_n_not_in_a_second_trip(client, probl
     fetched.clear()
     _assert_same_run(_fit(X, problem), _fit(da.from_array(X, chunks=(500, 6)), problem))
     assert fetched == [24, 10, 10, 10]
+
+
+def test_small_models_travel_with_each_task_large_ones_as_one_key(client, problem,
+                                                                   monkeypatch):
+    from dask.delayed import Delayed
+
+    from skactive.utils import _dask
+
+    payload = ("score", np.zeros(10))
+    assert _dask._shipped(payload, 4) is payload
+    assert isinstance(_dask._shipped(payload, 10**6), Delayed)  # copies would add up
+    assert isinstance(_dask._shipped((lambda est, X: X, None), 1), Delayed)  # cloudpickled
+    monkeypatch.setattr(_dask, "INLINE_PAYLOAD_MAX_BYTES", 0)  # always one key
+    X = problem[0]
+    _assert_same_run(_fit(X, problem, "entropy"),
+                     _fit(da.from_array(X, chunks=(500, 6)), problem, "entropy"))

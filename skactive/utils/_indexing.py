@@ -154,6 +154,16 @@ def block_top_n(score, estimator, X_part, start, mask, n):
     return positions, block[keep]
 
 
+def chunked_top_n(score, estimator, X_part, start, mask, n):
+    """:func:`block_top_n` of a large block, scored here in chunks of
+    :func:`default_chunk_rows` rows (a dask block on its worker): the same survivors, or
+    a superset of them, with the scoring temporaries of one chunk only."""
+    jobs, _ = _chunk_jobs(X_part, mask, None, None)
+    return reduce_top_n(
+        (block_top_n(score, estimator, _slice_rows(X_part, a, b), start + a, m, n)
+         for a, b, m in jobs), n)
+
+
 def _checked(block, n_expected, mask=None, copy=True):
     """``block`` as a new float64 array (rows outside ``mask`` at -inf), or a ValueError.
 
