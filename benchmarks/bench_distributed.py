@@ -252,6 +252,29 @@ def markdown(results, inmemory, argv):
     return "\n".join(lines)
 
 
+def ratio(repeats, rounds):
+    """The 1M-row round (margin, batch 1000) on a dask pool over the same pool in memory
+    with ``n_jobs=2``, in interleaved fresh processes, so a burst of load on the shared
+    machine hits both alike: the median of the per-repeat ratios."""
+    runs = {"dask": [], "glibc": [], "inmemory": []}
+    for _ in range(repeats):
+        for malloc in ("dask", "glibc"):
+            r = run("dask", 1_000_000, "margin", 1000, rounds, malloc)
+            runs[malloc].append(r["query"] + r["oracle"] + r["fit"])
+        runs["inmemory"].append(run("inmemory", 1_000_000, 1000, rounds)["round"])
+    line = "Dask-array round over the in-memory `n_jobs=2` round, 1M rows, margin, batch 1000 "
+    line += f"({repeats} interleaved repeats, median ratio; round ms dask / in memory): "
+    parts = []
+    for malloc, label in (("dask", "dask's worker environment"),
+                          ("glibc", "workers without `MALLOC_TRIM_THRESHOLD_`")):
+        ratios = [a / b for a, b in zip(runs[malloc], runs["inmemory"], strict=True)]
+        parts.append(
+            f"**{statistics.median(ratios):.2f}x** with {label} ("
+            + ", ".join(f"{1e3 * a:.0f}/{1e3 * b:.0f}"
+                        for a, b in zip(runs[malloc], runs["inmemory"], strict=True)) + ")")
+    return line + "; ".join(parts) + "."
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -264,6 +287,8 @@ def main(argv=None):
                              "MALLOC_TRIM_THRESHOLD_")
     parser.add_argument("--inmemory", type=int, nargs="*", default=[1_000_000, 5_000_000],
                         help="NumPy pools for the threaded comparison")
+    parser.add_argument("--ratio-repeats", type=int, default=3,
+                        help="interleaved repeats of the 1M-row dask vs in-memory round")
     parser.add_argument("--no-write", action="store_true", help="do not touch README.md")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -288,6 +313,8 @@ def main(argv=None):
             print(json.dumps(results[-1]), flush=True)
     inmemory = [run("inmemory", n, 1000, args.rounds) for n in args.inmemory]
     table = markdown(results, inmemory, argv)
+    if args.ratio_repeats:
+        table += "\n\n" + ratio(args.ratio_repeats, args.rounds)
     print(table)
     if not args.no_write:
         write_block("bench_distributed", "### Dask-array pools\n\n" + table,

@@ -261,3 +261,15 @@ def test_small_models_travel_with_each_task_large_ones_as_one_key(client, proble
     X = problem[0]
     _assert_same_run(_fit(X, problem, "entropy"),
                      _fit(da.from_array(X, chunks=(500, 6)), problem, "entropy"))
+
+
+def test_workers_with_dask_malloc_setting_score_a_block_whole(monkeypatch):
+    # MALLOC_TRIM_THRESHOLD_ (dask's nanny default) makes chunk-sized temporaries cost
+    # more than one block-sized set; without it, chunks keep the temporaries small.
+    from skactive.utils import _dask
+    from skactive.utils._indexing import block_top_n, chunked_top_n
+
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "65536")
+    assert _dask._top_n_here() is block_top_n
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_")
+    assert _dask._top_n_here() is chunked_top_n

@@ -21,11 +21,12 @@ Imported only when ``X`` is a dask array (``import skactive`` does not import da
   sum over the candidate rows (pool-wide means), each block reduced where it lives.
 """
 
+import os
 import weakref
 
 import numpy as np
 
-from ._indexing import chunked_top_n, reduce_top_n
+from ._indexing import block_top_n, chunked_top_n, reduce_top_n
 
 __all__ = [
     "apply_blocks", "check_dask_X", "dask_sum", "dask_top_n", "gather_rows", "persist_pool",
@@ -164,12 +165,23 @@ def _mask(mask_bits, n_rows):
     return None if mask_bits is None else np.unpackbits(mask_bits, count=n_rows).astype(bool)
 
 
+def _top_n_here():
+    """How this worker scores a block: in chunks (the scoring temporaries of one chunk,
+    reused chunk after chunk), unless the process runs with ``MALLOC_TRIM_THRESHOLD_``
+    set, as dask's nanny starts workers by default: that pins glibc's mmap threshold,
+    every temporary over 128 KiB is then mapped and faulted in afresh, and one
+    block-sized set of temporaries (huge pages) costs less than many chunk-sized ones
+    (46 against 71-100 ms for a 1M-row block; 39 against 29 ms without the variable).
+    """
+    return block_top_n if "MALLOC_TRIM_THRESHOLD_" in os.environ else chunked_top_n
+
+
 def _block_top_n(payload, X_block, start, mask_bits, n_rows, n, with_rows):
     """On a worker: the block's local top-``n`` rows (positions in X) and scores, and
     those rows themselves if ``with_rows``."""
     score, estimator = payload
     X_block = np.asarray(X_block)
-    positions, scores = chunked_top_n(score, estimator, X_block, start,
+    positions, scores = _top_n_here()(score, estimator, X_block, start,
                                       _mask(mask_bits, n_rows), n)
     if not with_rows:
         return positions, scores
