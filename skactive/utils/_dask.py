@@ -122,8 +122,9 @@ def _spread(client, X, threads):
     where = client.who_has([futures[block.key] for block in blocks])
     homes, to_move = [], []
     for k, block in enumerate(blocks):
-        owner = next((w for w in where.get(block.key, ()) if held.get(w, share[w]) < share[w]),
-                     None)
+        # A worker that joined after ``threads`` was read has no share yet.
+        owner = next((w for w in where.get(block.key, ())
+                      if w in share and held[w] < share[w]), None)
         homes.append(owner)
         if owner is None:
             to_move.append(k)
@@ -131,12 +132,15 @@ def _spread(client, X, threads):
             held[owner] += 1
     if not to_move:
         return X
-    from dask.base import tokenize
+    import uuid
+
     from dask.highlevelgraph import HighLevelGraph
 
     # Every block gets a key of the new array (a no-op task where it already lives), so
-    # the array's blocks are the futures themselves: no alias tasks in later rounds.
-    name = "skactive-pool-" + tokenize(X.name, sorted(threads))
+    # the array's blocks are the futures themselves: no alias tasks in later rounds. The
+    # name is new for every fit: a key still being released by an earlier fit is never
+    # reused.
+    name = f"skactive-pool-{uuid.uuid4().hex}"
     parts = []
     for k, (block, home) in enumerate(zip(blocks, homes, strict=True)):
         if home is None:
