@@ -131,7 +131,7 @@ class ActiveLearningClassifier(ClassifierStagedMixin, ClassifierMixin, BaseActiv
         ``query_scores``, ``n_skipped``, ``strategy`` (the name of the strategy that
         picked the rows), and the wall times ``fit_time``, ``query_time``,
         ``oracle_time`` in seconds.
-    labeled_iter_ : ndarray of shape (n_samples,)
+    labeled_iter_ : ndarray of int32 of shape (n_samples,)
         0 for rows labeled on entry, ``k`` for rows labeled in round ``k``, -1 for rows
         never labeled.
     y_labeled_ : ndarray of shape (n_samples,)

@@ -35,7 +35,10 @@ class LabelPool:
             # Answers longer than the longest given label must not be truncated.
             y_labeled = y_labeled.astype(object)
         self.y_labeled = y_labeled
-        self.labeled_iter = np.where(missing, -1, 0)
+        # int32, filled in place: 4 bytes per row of the pool on the driver, no int64
+        # temporary (rounds never reach 2**31).
+        self.labeled_iter = np.zeros(missing.shape[0], dtype=np.int32)
+        self.labeled_iter[missing] = -1
         self.candidates = missing.copy()  # unlabeled and not yet asked in this fit
         self.n_candidates = int(np.count_nonzero(missing))
         initial = np.flatnonzero(~missing)

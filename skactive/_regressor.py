@@ -107,7 +107,7 @@ class ActiveLearningRegressor(RegressorStagedMixin, RegressorMixin, BaseActiveLe
         The clones used in this fit.
     history_ : list of dict
         One entry per round, as for the classifier (``query_labels`` holds the targets).
-    labeled_iter_ : ndarray of shape (n_samples,)
+    labeled_iter_ : ndarray of int32 of shape (n_samples,)
         0 for rows labeled on entry, ``k`` for rows labeled in round ``k``, -1 otherwise.
     y_labeled_ : ndarray of float of shape (n_samples,)
         A copy of ``y`` (as float) with every oracle answer filled in.

@@ -126,6 +126,7 @@ def test_labeled_iter_and_y_labeled(binary_problem):
         expected[h["query_indices"]] = h["round"]
     np.testing.assert_array_equal(clf.labeled_iter_, expected)
     assert set(np.unique(clf.labeled_iter_)) == {-1, 0, 1, 2, 3, 4}
+    assert clf.labeled_iter_.dtype == np.int32  # 4 bytes per pool row on the driver
     known = clf.labeled_iter_ >= 0
     np.testing.assert_array_equal(clf.y_labeled_[known], p.y_true[known])
     assert (clf.y_labeled_[~known] == -1).all()
