@@ -11,9 +11,8 @@ Imported only when ``X`` is a dask array (``import skactive`` does not import da
 - :func:`dask_top_n`: the scoring function and the model go with each block's task
   while they are small, else as one key of the round's graph that each worker fetches
   once (a ``Client.scatter`` or a key adds a round trip before any block starts); every
-  block is scored where it
-  lives and returns only its local top-``n`` (positions and scores, and the rows
-  themselves while they are few); the driver merges.
+  block is scored where it lives and returns only its local top-``n`` (positions and
+  scores, and the rows themselves while they are few); the driver merges.
 - :func:`gather_rows`: only the rows asked for (the oracle's, the labeled ones) are
   computed and brought back, as a NumPy array; rows that came back with the last
   top-``n`` are not fetched again.
