@@ -18,7 +18,8 @@ def test_parts_are_disjoint_and_cover_the_suite():
     assert set(seen) == set(_suite.DATASETS) == set(_suite.PARTS["all"])
 
 
-@pytest.mark.parametrize("part", ["tuning", "held_out", "fresh", "confirm", "late"])
+@pytest.mark.parametrize("part", ["tuning", "held_out", "fresh", "confirm", "late",
+                                  "sixth"])
 def test_each_part_has_binary_and_many_class_sets(part):
     n_classes = []
     for name in _suite.PARTS[part]:
