@@ -145,8 +145,10 @@ def _spread(client, X, threads):
         if home is None:
             home = min(held, key=lambda w: held[w] / threads[w])
             held[home] += 1
+        # A preference, not a pin: if that worker is gone when the block must be
+        # computed again, another one takes it instead of the task waiting forever.
         parts.append(client.submit(_same, futures[block.key], key=(name, k, 0),
-                                   workers=[home], allow_other_workers=False, pure=False))
+                                   workers=[home], allow_other_workers=True, pure=False))
     wait(parts)
     graph = HighLevelGraph.from_collections(name, {f.key: f for f in parts}, dependencies=[])
     return da.Array(graph, name, X.chunks, dtype=X.dtype, meta=X._meta)
