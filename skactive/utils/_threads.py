@@ -7,9 +7,11 @@ finished tasks every 10 ms (``Parallel._retrieve`` polls with ``time.sleep(0.01)
 starts its threads on each call, about 10 ms per call, which made ``n_jobs=2`` slower
 than ``n_jobs=1`` on a 1M-row pool (31 ms per round). When the caller has chosen another
 backend with ``joblib.parallel_config`` (loky processes, a Dask cluster), joblib runs the
-jobs as before.
+jobs as before. A process forked after threads were started (``multiprocessing`` with
+``fork``) starts threads of its own.
 """
 
+import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -22,6 +24,18 @@ __all__ = ["run_parallel"]
 _executors = {}
 _executors_lock = threading.Lock()
 _in_worker = threading.local()
+
+
+def _forget_executors():
+    """In a forked child the parent's threads do not exist: its executors would never
+    run a job. The child starts its own on first use."""
+    global _executors_lock
+    _executors.clear()
+    _executors_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_executors)
 
 
 def _executor(n_threads):

@@ -55,3 +55,24 @@ def test_a_configured_joblib_backend_is_used():
     with joblib.parallel_config(backend="loky"):
         pids = run_parallel(os.getpid, [() for _ in range(4)], 2)
     assert os.getpid() not in pids
+
+
+def _jobs_in_child(queue):
+    queue.put([k for k, _ in run_parallel(_slow_identity, [(k,) for k in range(4)], 2)])
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_child_starts_its_own_threads():
+    import multiprocessing
+
+    run_parallel(_slow_identity, [(k,) for k in range(4)], 2)  # the parent's threads exist
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_jobs_in_child, args=(queue,))
+    child.start()
+    try:
+        assert queue.get(timeout=30) == [0, 1, 2, 3]  # the parent's executor would hang
+    finally:
+        child.join(timeout=30)
+        if child.is_alive():
+            child.kill()
