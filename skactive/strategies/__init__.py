@@ -62,7 +62,7 @@ name                    strategy
 ======================  ====================================================
 ``"bandit"``            :class:`StrategyBandit` (ALBL: EXP4.P over strategies, IWACC reward)
 ``"auto"``              :class:`ExploreThenExploit` (TypiClust while the model gets
-                        typical rows wrong, then margin)
+                        typical rows wrong, then Falcun)
 ======================  ====================================================
 """
 

@@ -119,17 +119,15 @@ def _spread(client, X, threads):
     share = {w: -(-len(blocks) * t // total) for w, t in threads.items()}
     held = dict.fromkeys(threads, 0)
     where = client.who_has([futures[block.key] for block in blocks])
-    homes, to_move = [], []
-    for k, block in enumerate(blocks):
+    homes = []
+    for block in blocks:
         # A worker that joined after ``threads`` was read has no share yet.
         owner = next((w for w in where.get(block.key, ())
                       if w in share and held[w] < share[w]), None)
         homes.append(owner)
-        if owner is None:
-            to_move.append(k)
-        else:
+        if owner is not None:
             held[owner] += 1
-    if not to_move:
+    if None not in homes:
         return X
     import uuid
 

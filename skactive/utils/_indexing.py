@@ -154,14 +154,15 @@ def block_top_n(score, estimator, X_part, start, mask, n):
     return positions, block[keep]
 
 
-def chunked_top_n(score, estimator, X_part, start, mask, n):
-    """:func:`block_top_n` of a large block, scored here in chunks of
-    :func:`default_chunk_rows` rows (a dask block on its worker): the same survivors, or
-    a superset of them, with the scoring temporaries of one chunk only."""
-    jobs, _ = _chunk_jobs(X_part, mask, None, None)
-    return reduce_top_n(
-        (block_top_n(score, estimator, _slice_rows(X_part, a, b), start + a, m, n)
-         for a, b, m in jobs), n)
+def chunked_top_n(score, estimator, X_part, start, mask, n, *, chunk_rows=None,
+                  n_jobs=None):
+    """:func:`block_top_n` of ``X_part`` (rows ``start, start + 1, ...`` of X) scored in
+    chunks of ``chunk_rows`` rows (default :func:`default_chunk_rows`), in parallel with
+    ``n_jobs``: the same survivors, or a superset of them, with the scoring temporaries
+    of a chunk only. A whole in-memory pool, or a dask block on its worker."""
+    jobs, parallel = _chunk_jobs(X_part, mask, chunk_rows, n_jobs)
+    return reduce_top_n(_run_jobs(block_top_n, jobs, parallel, n_jobs, X_part, score,
+                                  estimator, n, lazy=True, offset=start), n)
 
 
 def _checked(block, n_expected, mask=None, copy=True):
@@ -208,8 +209,9 @@ def _chunk_jobs(X, candidates, chunk_rows, n_jobs):
     return jobs, parallel and len(jobs) > 1
 
 
-def _run_jobs(func, jobs, parallel, n_jobs, X, *args, lazy=False):
-    """``func(*args[:2], chunk, start, mask, *args[2:])`` on each chunk, in order.
+def _run_jobs(func, jobs, parallel, n_jobs, X, *args, lazy=False, offset=0):
+    """``func(*args[:2], chunk, offset + start, mask, *args[2:])`` on each chunk, in
+    order (``offset``: the position in the pool of the first row of ``X``).
 
     With ``lazy=True`` an iterator: results are consumed as they arrive.
     """
@@ -218,9 +220,9 @@ def _run_jobs(func, jobs, parallel, n_jobs, X, *args, lazy=False):
         # Threads unless the caller chose a backend (joblib.parallel_config: loky, Dask):
         # predict_proba is numpy/BLAS work that releases the GIL, while worker processes
         # would be sent the whole pool again every round.
-        return run_parallel(func, ((*head, _slice_rows(X, a, b), a, m, *tail)
+        return run_parallel(func, ((*head, _slice_rows(X, a, b), offset + a, m, *tail)
                                    for a, b, m in jobs), n_jobs, lazy=lazy)
-    results = (func(*head, _slice_rows(X, a, b), a, m, *tail) for a, b, m in jobs)
+    results = (func(*head, _slice_rows(X, a, b), offset + a, m, *tail) for a, b, m in jobs)
     return results if lazy else list(results)
 
 
@@ -275,10 +277,8 @@ def score_top_n(score, estimator, X, candidates, n, random_state, *, chunk_rows=
 
         positions, scores = dask_top_n(score, estimator, X, candidates, n)
     else:
-        jobs, parallel = _chunk_jobs(X, candidates, chunk_rows, n_jobs)
-        parts = _run_jobs(block_top_n, jobs, parallel, n_jobs, X, score, estimator, n,
-                          lazy=True)
-        positions, scores = reduce_top_n(parts, n)
+        positions, scores = chunked_top_n(score, estimator, X, 0, candidates, n,
+                                          chunk_rows=chunk_rows, n_jobs=n_jobs)
     order = merge_top_n(np.arange(positions.shape[0]), scores, n, size, random_state)
     return positions[order], scores[order]
 
