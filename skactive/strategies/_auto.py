@@ -76,6 +76,9 @@ class ExploreThenExploit(QueryStrategy):
     - that error is at most ``switch_error`` (the model has the coarse structure), or
     - it is no lower than on the ``window`` explored rows before (exploring stopped
       paying: label noise, or classes the model cannot separate), or
+    - the model, fitted on the labeled rows, gets more than ``max_training_error`` of
+      them wrong when explored answers arrive (it cannot fit the classes it has seen,
+      so typical rows of regions it has not seen will not teach it more), or
     - the labeled rows reach ``max_per_class`` per labeled class, or every cluster
       holds a label.
 
@@ -104,6 +107,11 @@ class ExploreThenExploit(QueryStrategy):
     window : int, default=None
         Explored rows the error is measured on. ``None`` uses the larger of the
         number of labeled classes and the batch size.
+    max_training_error : float in [0, 1), default=0.25
+        Switch once the model gets more than this share of its own labeled rows wrong
+        (checked each round whose explored answers have arrived; ``None``: never). A
+        weak model for many classes (a linear model on 42 US states from latitude and
+        longitude) or heavy label noise trips it; a model that fits its labels does not.
     max_per_class : float, default=5
         Stop exploring once there are this many labeled rows per labeled class
         (``None``: no limit).
@@ -119,6 +127,10 @@ class ExploreThenExploit(QueryStrategy):
         Whether the last call explored.
     switched_at_ : int or None
         Labeled rows when the strategy switched to ``exploit`` (None: not yet).
+    switch_reason_ : str or None
+        Why it switched: ``"typical_rows_right"``, ``"stalled"``, ``"training_error"``,
+        ``"max_per_class"``, ``"covered"`` (every cluster labeled) or ``"used_up"`` (no
+        clustered candidate left); None while exploring.
     errors_ : list of float
         The error on the window after each round whose answers were measured.
 
@@ -148,14 +160,16 @@ class ExploreThenExploit(QueryStrategy):
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "switch_error": [Interval(numbers.Real, 0, 1, closed="left")],
         "window": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "max_training_error": [Interval(numbers.Real, 0, 1, closed="left"), None],
         "max_per_class": [Interval(numbers.Real, 0, None, closed="neither"), None],
         "k_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
     def __init__(self, exploit="falcun", *, n_clusters=None, switch_error=0.2, window=None,
-                 max_per_class=5, k_neighbors=20, random_state=None):
+                 max_training_error=0.25, max_per_class=5, k_neighbors=20, random_state=None):
         self.exploit = exploit
+        self.max_training_error = max_training_error
         self.max_per_class = max_per_class
         self.n_clusters = n_clusters
         self.switch_error = switch_error
@@ -179,18 +193,24 @@ class ExploreThenExploit(QueryStrategy):
             embed = self._embedding(None, X_pool, context)
             self.clusters_ = _Clusters(embed, X_pool, positions, k, self.k_neighbors, rng)
             self.exploring_, self.switched_at_, self.errors_ = True, None, []
+            self.switch_reason_ = None
             self._pending, self._mistakes = None, []
-        if self.exploring_:
-            self._measure(context)
+        if self.exploring_ and self._pending is not None:  # explored answers arrived
+            if self._cannot_fit(estimator, context):
+                self._switch(context, "training_error")
+            else:
+                self._measure(context)
         if self.exploring_:
             coverage = self.clusters_.coverage(context.X_labeled)
-            if coverage.min() > 0 or self._enough_per_class(context):
-                self._switch(context)
+            if coverage.min() > 0:
+                self._switch(context, "covered")
+            elif self._enough_per_class(context):
+                self._switch(context, "max_per_class")
         if not self.exploring_ or context.candidates is None:
             return self._exploit(estimator, X_pool, n, rng, context)
         rows, scores = self.clusters_.pick(n, context.candidates, coverage)
         if rows.shape[0] < n:  # the clustered subsample is used up
-            self._switch(context)
+            self._switch(context, "used_up")
             return self._exploit(estimator, X_pool, n, rng, context)
         self._pending = (rows, estimator.predict(take_rows(X_pool, rows)), context.n_labeled)
         return rows, scores
@@ -220,8 +240,10 @@ class ExploreThenExploit(QueryStrategy):
         # lowering the error (label noise or a model that cannot fit the classes).
         previous = self._mistakes[-2 * window:-window]
         stalled = len(previous) == window and error >= np.mean(previous)
-        if error <= self.switch_error or stalled:
-            self._switch(context)
+        if error <= self.switch_error:
+            self._switch(context, "typical_rows_right")
+        elif stalled:
+            self._switch(context, "stalled")
 
     def _enough_per_class(self, context):
         if self.max_per_class is None or context.y_labeled is None:
@@ -229,6 +251,15 @@ class ExploreThenExploit(QueryStrategy):
         n_classes = np.unique(np.asarray(context.y_labeled)).shape[0]
         return context.n_labeled >= self.max_per_class * n_classes
 
-    def _switch(self, context):
+    def _cannot_fit(self, estimator, context):
+        """Whether the model gets more than ``max_training_error`` of the labeled rows
+        it was fitted on wrong."""
+        if self.max_training_error is None or context.y_labeled is None:
+            return False
+        wrong = np.asarray(estimator.predict(context.X_labeled)) != np.asarray(context.y_labeled)
+        return float(np.mean(wrong)) > self.max_training_error
+
+    def _switch(self, context, reason):
         self.exploring_ = False
         self.switched_at_ = context.n_labeled
+        self.switch_reason_ = reason

@@ -39,7 +39,7 @@ def test_moves_to_the_uncertainty_arm_once_typical_rows_are_right():
     clf = _fit(X, y_true, labeled, budget=30)
     strategy = clf.query_strategy_
     assert strategy.errors_[0] == 0.0
-    assert not strategy.exploring_
+    assert not strategy.exploring_ and strategy.switch_reason_ == "typical_rows_right"
     assert strategy.switched_at_ == 6 + 4  # two rounds of 2 rows cover the window
     # After the switch every batch is margin's choice for the model of that round.
     assert [h["n_labeled"] for h in clf.history_].index(10) == 2
@@ -59,18 +59,55 @@ def test_stays_exploring_while_the_model_gets_typical_rows_wrong():
     clf = _fit(X, y_true, labeled, budget=20)
     strategy = clf.query_strategy_
     assert strategy.exploring_ and strategy.switched_at_ is None
+    assert strategy.switch_reason_ is None
     assert min(strategy.errors_) > strategy.switch_error
     assert set(clf.y_labeled_[clf.labeled_iter_ >= 0].tolist()) == set(range(12))
 
 
 def test_stalled_error_switches():
-    # Labels are coin flips: exploring cannot lower the error, so it stops.
+    # Labels are coin flips: exploring cannot lower the error, so it stops (the model
+    # cannot fit coin flips either: that rule is off here; on, it switches first).
     X, _ = _blobs(6)
     y_true = np.random.RandomState(0).randint(2, size=X.shape[0])
-    clf = _fit(X, y_true, np.arange(10), budget=60, max_per_class=None)
+    clf = _fit(X, y_true, np.arange(10), budget=60, max_per_class=None,
+               max_training_error=None)
     strategy = clf.query_strategy_
-    assert strategy.switched_at_ is not None
+    assert strategy.switched_at_ is not None and strategy.switch_reason_ == "stalled"
     assert strategy.errors_[-1] > strategy.switch_error
+    clf = _fit(X, y_true, np.arange(10), budget=60, max_per_class=None)
+    assert clf.query_strategy_.switch_reason_ == "training_error"
+    assert clf.query_strategy_.switched_at_ < strategy.switched_at_
+
+
+def _alternating_blobs():
+    # Twelve blobs on a line whose classes alternate: a linear model cannot fit them.
+    centers = np.column_stack([np.arange(12) * 10.0, np.zeros(12)])
+    X, blob = make_blobs(n_samples=12 * 40, centers=centers, cluster_std=0.5,
+                         random_state=0)
+    labeled = np.concatenate([np.flatnonzero(blob == c)[:2] for c in range(2)])
+    return X, blob % 2, labeled
+
+
+def test_switches_as_soon_as_the_model_cannot_fit_its_labeled_rows():
+    # The first explored rows (typical rows of new blobs) get labels the linear model
+    # cannot fit together with the first two blobs: more typical rows cannot help it,
+    # so it switches when those answers arrive, before a window of errors is measured.
+    X, y_true, labeled = _alternating_blobs()
+    clf = _fit(X, y_true, labeled, budget=30, max_per_class=None)
+    strategy = clf.query_strategy_
+    assert strategy.switched_at_ == 4 + 2 and strategy.errors_ == []
+    assert strategy.switch_reason_ == "training_error"
+    model = clf.estimators_[1]  # the model that chose round 2's rows: it switched there
+    rows = (clf.labeled_iter_ >= 0) & (clf.labeled_iter_ <= 1)
+    assert np.mean(model.predict(X[rows]) != y_true[rows]) > strategy.max_training_error
+
+
+def test_without_the_training_error_rule_it_explores_until_the_window_stalls():
+    X, y_true, labeled = _alternating_blobs()
+    clf = _fit(X, y_true, labeled, budget=30, max_per_class=None, max_training_error=None)
+    strategy = clf.query_strategy_
+    assert strategy.switched_at_ == 8 and strategy.switch_reason_ == "stalled"
+    assert strategy.errors_ == [1.0, 1.0]
 
 
 def test_clusters_once_per_fit(monkeypatch):
@@ -85,7 +122,8 @@ def test_clusters_once_per_fit(monkeypatch):
     assert clf.n_iter_ == 10 and len(calls) == 1
 
 
-@pytest.mark.parametrize("params", [{"switch_error": 1.0}, {"window": 0}, {"exploit": 3}])
+@pytest.mark.parametrize("params", [{"switch_error": 1.0}, {"window": 0}, {"exploit": 3},
+                                    {"max_training_error": 1.0}])
 def test_invalid_parameters(params):
     X, y_true = _blobs(3)
     with pytest.raises(ValueError):
@@ -122,5 +160,5 @@ def test_max_per_class_ends_exploring():
     clf = _fit(X, y_true, labeled, budget=20, max_per_class=1.5)
     strategy = clf.query_strategy_
     n_classes = len(set(clf.y_labeled_[clf.labeled_iter_ >= 0].tolist()))
-    assert strategy.switched_at_ is not None
+    assert strategy.switched_at_ is not None and strategy.switch_reason_ == "max_per_class"
     assert strategy.switched_at_ <= 1.5 * n_classes + 2
