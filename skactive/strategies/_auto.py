@@ -83,7 +83,8 @@ class ExploreThenExploit(QueryStrategy):
       holds a label.
 
     A round costs what the ``exploit`` strategy costs, plus the one clustering per fit
-    (1.3x a margin round at a 10 000-row pool, ``benchmarks/bench_round_cost.py``).
+    and, while exploring, one ``predict`` of the labeled rows (1.7x a margin round at a
+    10 000-row pool, ``benchmarks/bench_round_cost.py``).
 
     On the 49 datasets of ``benchmarks/label_efficiency.py`` (LogisticRegression, 10
     seeds) it gains +0.0222 AULC over random sampling on average, against +0.0179 for
