@@ -220,8 +220,9 @@ class ExploreThenExploit(QueryStrategy):
                                                **context.kwargs())
 
     def _measure(self, context):
-        """Compare the last explored rows' answers with what the model predicted."""
-        if self._pending is None or context.y_labeled is None:
+        """Compare the last explored rows' answers with what the model predicted
+        (called when they have arrived)."""
+        if context.y_labeled is None:
             return
         rows, predicted, n_before = self._pending
         self._pending = None
