@@ -38,6 +38,7 @@ name                    strategy
 ``"cluster_margin"``    :class:`ClusterMargin` (low margin, round-robin clusters)
 ``"badge"``             :class:`BADGE` (k-means++ on gradient embeddings)
 ``"falcun"``            :class:`FALCUN` (uncertainty + diversity of probabilities)
+``"margin_falcun"``     :class:`SplitBatch` (half margin's rows, half FALCUN's)
 ======================  ====================================================
 
 Regression strategies (for :class:`~skactive.ActiveLearningRegressor`;
@@ -62,7 +63,7 @@ name                    strategy
 ======================  ====================================================
 ``"bandit"``            :class:`StrategyBandit` (ALBL: EXP4.P over strategies, IWACC reward)
 ``"auto"``              :class:`ExploreThenExploit` (TypiClust while the model gets
-                        typical rows wrong, then Falcun)
+                        typical rows wrong, then ``"margin_falcun"``)
 ======================  ====================================================
 """
 
@@ -83,6 +84,7 @@ from ._regression import (
     RegressionCommittee,
     predictive_std,
 )
+from ._split import SplitBatch
 from ._uncertainty import UncertaintySampling, uncertainty_scores
 
 #: Alias of :class:`CoreSet` (greedy k-center; it was a separate copy of the algorithm).
@@ -108,6 +110,7 @@ __all__ = [
     "RankedBatch",
     "RegressionCommittee",
     "ScoreFunction",
+    "SplitBatch",
     "StrategyBandit",
     "TypiClust",
     "UncertaintySampling",
@@ -137,6 +140,7 @@ _REGISTRY = {
     "cluster_margin": (ClusterMargin, {}),
     "badge": (BADGE, {}),
     "falcun": (FALCUN, {}),
+    "margin_falcun": (SplitBatch, {"strategies": ("margin", "falcun")}),
     "bandit": (StrategyBandit, {}),
     "auto": (ExploreThenExploit, {}),
 }

@@ -1,0 +1,122 @@
+"""Split each batch between several strategies (``"margin_falcun"``)."""
+
+import numpy as np
+from sklearn.base import clone
+
+from ..utils._indexing import num_rows
+from ._base import QueryStrategy
+from ._common import empty_selection
+
+__all__ = ["SplitBatch"]
+
+
+class SplitBatch(QueryStrategy):
+    """Fill each batch with equal shares of several strategies' picks.
+
+    A batch of ``n`` rows gives each of the ``k`` strategies ``n // k`` rows; the
+    ``n % k`` rows left over go to the strategies in turn, continuing where the last
+    call stopped, so over the rounds no strategy gets more than one row more than
+    another (with ``batch_size=1`` the strategies take turns). The strategies pick in
+    the order given, each among the candidates the ones before it left, so the batch
+    holds no row twice. Rows come back grouped by strategy, each group in its
+    strategy's order; a score is the score of the strategy that picked the row.
+
+    ``"margin_falcun"`` is ``SplitBatch(("margin", "falcun"))``: half of each batch is
+    the lowest-margin rows, half FALCUN draws (uncertain rows spread over the model's
+    output space). Margin alone can keep querying one noisy or unlearnable region;
+    FALCUN's draws are sometimes less informative than the lowest-margin rows. On the
+    49 datasets of ``benchmarks/label_efficiency.py`` (LogisticRegression, 20 seeds)
+    the split gains +0.0217 AULC over random sampling, against +0.0184 for margin and
+    +0.0197 for FALCUN, and it is the ``exploit`` strategy of ``"auto"``.
+
+    Parameters
+    ----------
+    strategies : sequence of str or QueryStrategy, default=("margin", "falcun")
+        Names from :func:`available_strategies` or instances (cloned at the first call
+        of each fit).
+    random_state : int, RandomState or None, default=None
+        The generator handed to the strategies that have no ``random_state`` of their
+        own. ``None`` uses the generator of the calling ``ActiveLearningClassifier``.
+
+    Attributes
+    ----------
+    strategies_ : list of QueryStrategy
+        The strategies used in the current fit (they keep their own state).
+    shares_ : list of int
+        Rows each strategy was asked for at the last call.
+
+    See Also
+    --------
+    StrategyBandit : learns which strategy to follow from the answers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.strategies import SplitBatch
+    >>> X = np.linspace(-3, 3, 13).reshape(-1, 1)
+    >>> model = LogisticRegression().fit(X[[0, 12]], [0, 1])
+    >>> split = SplitBatch(("margin", "random"))
+    >>> rows, scores = split.select(model, X, 3, random_state=0)
+    >>> int(rows[0]), split.shares_   # the lowest-margin row first; the odd row to margin
+    (6, [2, 1])
+    >>> rows, scores = split.select(model, X, 3, random_state=0)
+    >>> split.shares_                 # ... and to random at the next call
+    [1, 2]
+    """
+
+    _parameter_constraints = {"strategies": [list, tuple], "random_state": ["random_state"]}
+
+    def __init__(self, strategies=("margin", "falcun"), random_state=None):
+        self.strategies = strategies
+        self.random_state = random_state
+
+    @property
+    def requires_model(self):
+        """Whether any of the strategies needs a fitted model."""
+        from . import get_strategy  # the registry imports this module
+
+        return any(get_strategy(s, "strategies").requires_model for s in self.strategies)
+
+    def _validate_params(self):
+        super()._validate_params()
+        from . import get_strategy
+
+        if isinstance(self.strategies, str) or len(self.strategies) == 0:
+            raise ValueError(
+                "The 'strategies' parameter of SplitBatch must be a non-empty sequence of "
+                f"strategy names or instances. Got {self.strategies!r} instead."
+            )
+        for s in self.strategies:
+            get_strategy(s, "strategies")
+
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        from . import get_strategy
+
+        if getattr(self, "strategies_", None) is None:
+            self.strategies_ = [clone(get_strategy(s, "strategies")) for s in self.strategies]
+            self._next = 0
+        k = len(self.strategies_)
+        # The left-over rows go round the strategies, from where the last call stopped.
+        extra = (np.arange(k) - self._next) % k < n % k
+        self.shares_ = [int(n // k + e) for e in extra]
+        self._next = (self._next + n % k) % k
+        kwargs = context.kwargs()
+        free = np.zeros(num_rows(X_pool), dtype=bool)
+        free[positions] = True
+        rows, scores = [empty_selection()[0]], [empty_selection()[1]]
+        owed = 0  # rows a strategy could not supply pass to the next one
+        for strategy, share in zip(self.strategies_, self.shares_, strict=True):
+            want = share + owed
+            if want == 0:
+                continue
+            kwargs["candidates"] = free
+            picked, score = strategy.select(estimator, X_pool, want, random_state=rng,
+                                            **kwargs)
+            picked = np.asarray(picked, dtype=np.intp)
+            free = free.copy()
+            free[picked] = False
+            rows.append(picked)
+            scores.append(np.asarray(score, dtype=np.float64))
+            owed = want - picked.shape[0]
+        return np.concatenate(rows), np.concatenate(scores)
