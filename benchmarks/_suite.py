@@ -478,6 +478,53 @@ def summary_table(runs, title="Summary by part"):
     return "\n".join(lines)
 
 
+def chooser_gain(runs, datasets, strategies):
+    """The gain over random of choosing, per dataset, the best of ``strategies``.
+
+    Returns ``(same_seeds, other_seeds)``, means over ``datasets``. ``same_seeds`` picks
+    and scores the best strategy on the same seeds; it is biased upward, since the largest
+    of several noisy means is picked. ``other_seeds`` picks on one half of the seeds and
+    scores the pick on the other half (both ways, averaged): what a chooser that knew
+    each dataset's best strategy from earlier runs would gain.
+    """
+    seeds = sorted({r["seed"] for r in runs})
+    halves = (seeds[: len(seeds) // 2], seeds[len(seeds) // 2:])
+    same, other = [], []
+    for d in datasets:
+        rows = {r["seed"]: r["strategies"] for r in runs if r["dataset"] == d}
+
+        def gain(s, on):
+            return float(np.mean([rows[k][s]["aulc"] - rows[k]["random"]["aulc"] for k in on]))
+
+        same.append(max(gain(s, seeds) for s in strategies))
+        if len(seeds) > 1:
+            other.append(np.mean([gain(max(strategies, key=lambda s: gain(s, pick)), score)
+                                  for pick, score in (halves, halves[::-1])]))
+    return float(np.mean(same)), float(np.mean(other)) if other else float("nan")
+
+
+def chooser_table(runs, title="Choosing the best strategy per dataset"):
+    """Markdown: what a per-dataset choice among the fixed strategies gains, picked on the
+    same seeds it is scored on and on the other half of the seeds, next to ``auto``."""
+    present = [d for d in DATASETS if any(r["dataset"] == d for r in runs)]
+    names = [s for s in runs[0]["strategies"] if s != "random"]
+    fixed = [s for s in names if s != "auto"]  # the strategies auto is measured against
+    pools = [fixed] + [p for p in (["margin", "falcun"], ["margin", "falcun", "auto"])
+                       if set(p) <= set(names)]
+    lines = [f"#### {title} ({len(present)} datasets)", "",
+             "| chosen among | best per set, same seeds | best per set, chosen on the "
+             "other half of the seeds |", "|---|---|---|"]
+    for pool in pools:
+        same, other = chooser_gain(runs, present, pool)
+        label = f"the {len(pool)} other strategies" if pool is fixed else " + ".join(pool)
+        lines.append(f"| {label} | {same:+.4f} | {other:+.4f} |")
+    for s in ("auto", "margin"):
+        if s in names:
+            g = chooser_gain(runs, present, [s])[0]
+            lines.append(f"| {s} alone | {g:+.4f} | {g:+.4f} |")
+    return "\n".join(lines)
+
+
 def gain_tables(result):
     """The gain tables of each part of the suite and of the whole suite."""
     runs = result["runs"]
@@ -493,4 +540,5 @@ def gain_tables(result):
             out.append(gain_table(runs, datasets, f"{title} ({len(datasets)} datasets)"))
     if "random" in runs[0]["strategies"]:
         out.insert(0, summary_table(runs))
+        out.insert(1, chooser_table(runs))
     return "\n\n".join(out)

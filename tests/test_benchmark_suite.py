@@ -32,3 +32,34 @@ def test_each_part_has_binary_and_many_class_sets(part):
         n_classes.append(np.unique(y).shape[0])
     if len(n_classes) >= 6:  # parts whose optional packages are installed
         assert min(n_classes) == 2 and max(n_classes) >= 8
+
+
+def _runs(gains):
+    """Benchmark runs with the given gains over random: {dataset: {strategy: [per seed]}}."""
+    runs = []
+    for d, per in gains.items():
+        n_seeds = len(next(iter(per.values())))
+        for seed in range(n_seeds):
+            strategies = {"random": {"aulc": 0.5}}
+            strategies.update({s: {"aulc": 0.5 + g[seed]} for s, g in per.items()})
+            runs.append({"dataset": d, "seed": seed, "strategies": strategies})
+    return runs
+
+
+def test_choosing_on_the_same_seeds_counts_seed_noise_as_gain():
+    # a and b gain nothing on average; each is lucky on one half of the seeds.
+    runs = _runs({"iris": {"a": [0.02, 0.02, 0.0, 0.0], "b": [0.0, 0.0, 0.02, 0.02]}})
+    same, other = _suite.chooser_gain(runs, ["iris"], ["a", "b"])
+    assert same == pytest.approx(0.01)
+    assert other == pytest.approx(0.0)
+
+
+def test_choosing_on_other_seeds_finds_a_strategy_that_is_better_on_every_seed():
+    runs = _runs({"iris": {"a": [0.01, 0.03, 0.02, 0.04], "b": [0.0, 0.01, 0.0, 0.01]},
+                  "wine": {"a": [0.0, 0.0, 0.0, 0.0], "b": [0.02, 0.02, 0.02, 0.02]}})
+    same, other = _suite.chooser_gain(runs, ["iris", "wine"], ["a", "b"])
+    # iris: a (0.025 on all seeds; 0.04 and 0.01 on the halves), wine: b (0.02).
+    assert same == pytest.approx((0.025 + 0.02) / 2)
+    assert other == pytest.approx((0.025 + 0.02) / 2)
+    table = _suite.chooser_table(runs)
+    assert "| the 2 other strategies | +0.0225 | +0.0225 |" in table
