@@ -493,7 +493,7 @@ def chooser_gain(runs, datasets, strategies):
     for d in datasets:
         rows = {r["seed"]: r["strategies"] for r in runs if r["dataset"] == d}
 
-        def gain(s, on):
+        def gain(s, on, rows=rows):
             return float(np.mean([rows[k][s]["aulc"] - rows[k]["random"]["aulc"] for k in on]))
 
         same.append(max(gain(s, seeds) for s in strategies))

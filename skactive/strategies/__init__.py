@@ -38,7 +38,6 @@ name                    strategy
 ``"cluster_margin"``    :class:`ClusterMargin` (low margin, round-robin clusters)
 ``"badge"``             :class:`BADGE` (k-means++ on gradient embeddings)
 ``"falcun"``            :class:`FALCUN` (uncertainty + diversity of probabilities)
-``"margin_falcun"``     :class:`SplitBatch` (half margin's rows, half FALCUN's)
 ======================  ====================================================
 
 Regression strategies (for :class:`~skactive.ActiveLearningRegressor`;
@@ -63,8 +62,10 @@ name                    strategy
 ======================  ====================================================
 ``"bandit"``            :class:`StrategyBandit` (ALBL: EXP4.P over strategies, IWACC reward)
 ``"auto"``              :class:`ExploreThenExploit` (TypiClust while the model gets
-                        typical rows wrong, then ``"margin_falcun"``)
+                        typical rows wrong, then Falcun)
 ======================  ====================================================
+
+:class:`SplitBatch` shares each batch between strategies you give it (it has no name).
 """
 
 from ._auto import ExploreThenExploit
@@ -140,7 +141,6 @@ _REGISTRY = {
     "cluster_margin": (ClusterMargin, {}),
     "badge": (BADGE, {}),
     "falcun": (FALCUN, {}),
-    "margin_falcun": (SplitBatch, {"strategies": ("margin", "falcun")}),
     "bandit": (StrategyBandit, {}),
     "auto": (ExploreThenExploit, {}),
 }

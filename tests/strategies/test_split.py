@@ -93,7 +93,7 @@ def test_rows_a_strategy_cannot_supply_pass_to_the_next():
 def test_requires_a_model_when_any_strategy_does():
     assert SplitBatch(("random", "typiclust")).requires_model is False
     assert SplitBatch(("random", "margin")).requires_model is True
-    assert get_strategy("margin_falcun").requires_model is True
+    assert SplitBatch().requires_model is True
 
 
 def test_model_free_split_is_a_cold_start():
@@ -106,13 +106,13 @@ def test_model_free_split_is_a_cold_start():
     assert clf.history_[-1]["n_labeled"] == 8
 
 
-def test_fit_uses_a_clone_and_the_named_split_is_margin_and_falcun():
+def test_fit_uses_a_clone_and_the_default_splits_margin_and_falcun():
     X, y = make_classification(n_samples=150, n_features=5, n_informative=3, n_classes=3,
                                n_clusters_per_class=1, random_state=1)
     y_partial = np.full_like(y, -1)
     for c in range(3):
         y_partial[np.flatnonzero(y == c)[:2]] = c
-    split = get_strategy("margin_falcun")
+    split = SplitBatch()
     assert [type(s).__name__ for s in map(get_strategy, split.strategies)] == [
         "UncertaintySampling", "FALCUN"]
     clf = ActiveLearningClassifier(LogisticRegression(), oracle=SimulatedOracle(X, y),
