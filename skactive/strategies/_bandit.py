@@ -3,11 +3,11 @@
 import numbers
 
 import numpy as np
-from sklearn.base import clone
 
 from ..utils._indexing import num_rows, take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
+from ._common import strategies_of
 from ._random import RandomSampling
 
 __all__ = ["StrategyBandit"]
@@ -214,24 +214,10 @@ class StrategyBandit(QueryStrategy):
     # ------------------------------------------------------------------ helpers
     def _validate_params(self):
         super()._validate_params()
-        from . import get_strategy  # the registry imports this module
-
-        if isinstance(self.strategies, str) or len(self.strategies) == 0:
-            raise ValueError(
-                "The 'strategies' parameter of StrategyBandit must be a non-empty sequence "
-                f"of strategy names or instances. Got {self.strategies!r} instead."
-            )
-        for s in self.strategies:
-            get_strategy(s, param="strategies")
+        strategies_of(self)
 
     def _fresh_arms(self):
-        from . import get_strategy
-
-        arms = []
-        for s in self.strategies:
-            arm = get_strategy(s, param="strategies")
-            arms.append(clone(arm) if hasattr(arm, "get_params") else arm)
-        return arms
+        return strategies_of(self)
 
     def _arm_name(self, k):
         """The name an arm was given by, else its class name."""

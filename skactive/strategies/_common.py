@@ -317,3 +317,18 @@ def argmax_random(values, rng):
     """Position of the largest value; ties broken at random, not by position."""
     ties = np.flatnonzero(values == values.max())
     return int(ties[0] if ties.shape[0] == 1 else rng.choice(ties))
+
+
+def strategies_of(owner):
+    """Fresh clones of ``owner.strategies``, after checking it is a non-empty sequence of
+    strategy names or instances (``owner``: a strategy built from other strategies)."""
+    from . import get_strategy  # the registry imports this module
+
+    given = owner.strategies
+    if isinstance(given, str) or len(given) == 0:
+        raise ValueError(
+            f"The 'strategies' parameter of {type(owner).__name__} must be a non-empty "
+            f"sequence of strategy names or instances. Got {given!r} instead."
+        )
+    strategies = [get_strategy(s, param="strategies") for s in given]
+    return [clone(s) if hasattr(s, "get_params") else s for s in strategies]

@@ -1,11 +1,10 @@
 """Split each batch between several strategies."""
 
 import numpy as np
-from sklearn.base import clone
 
 from ..utils._indexing import num_rows
 from ._base import QueryStrategy
-from ._common import empty_selection
+from ._common import empty_selection, strategies_of
 
 __all__ = ["SplitBatch"]
 
@@ -78,21 +77,11 @@ class SplitBatch(QueryStrategy):
 
     def _validate_params(self):
         super()._validate_params()
-        from . import get_strategy
-
-        if isinstance(self.strategies, str) or len(self.strategies) == 0:
-            raise ValueError(
-                "The 'strategies' parameter of SplitBatch must be a non-empty sequence of "
-                f"strategy names or instances. Got {self.strategies!r} instead."
-            )
-        for s in self.strategies:
-            get_strategy(s, "strategies")
+        strategies_of(self)
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
-        from . import get_strategy
-
         if getattr(self, "strategies_", None) is None:
-            self.strategies_ = [clone(get_strategy(s, "strategies")) for s in self.strategies]
+            self.strategies_ = strategies_of(self)
             self._next = 0
         k = len(self.strategies_)
         # The left-over rows go round the strategies, from where the last call stopped.

@@ -9,27 +9,9 @@ from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
 
 from skactive import ActiveLearningClassifier
-from skactive.strategies import QueryStrategy, StrategyBandit, get_strategy
+from skactive.strategies import StrategyBandit, get_strategy
 
-
-class LowFirst(QueryStrategy):
-    """Picks the candidates with the smallest positions."""
-
-    requires_model = False
-
-    def select(self, estimator, X_pool, n, *, candidates=None, **kwargs):
-        rows = np.flatnonzero(candidates)[:n]
-        return rows, np.zeros(rows.shape[0])
-
-
-class HighFirst(QueryStrategy):
-    """Picks the candidates with the largest positions."""
-
-    requires_model = False
-
-    def select(self, estimator, X_pool, n, *, candidates=None, **kwargs):
-        rows = np.flatnonzero(candidates)[::-1][:n]
-        return rows, np.ones(rows.shape[0])
+from ._fixed import HighFirst, LowFirst
 
 
 class FixedModel:
