@@ -17,6 +17,8 @@ learning curve. The estimator is ``StandardScaler`` + ``LogisticRegression``. Re
     python benchmarks/label_efficiency.py                 # full run (2 cores, < 30 min)
     python benchmarks/label_efficiency.py --quick         # smoke run (< 1 min)
     python benchmarks/label_efficiency.py --json out.json --n-jobs 2 --seeds 5
+    python benchmarks/label_efficiency.py --part eighth --seeds 10 --first-seed 10 \
+        --no-cold-start --strategies random margin auto   # seeds 10-19, no cold starts
 
 A strategy that raises is reported with its error and left out of the rankings.
 """
@@ -341,6 +343,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run (< 1 minute)")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="run seeds first-seed .. first-seed + seeds - 1 (runs are "
+                        "deterministic per dataset and seed, so runs of other seeds merge)")
+    parser.add_argument("--no-cold-start", action="store_true",
+                        help="skip the cold-start curves (about half the time of a run of "
+                        "a few strategies)")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--datasets", nargs="*", default=None, choices=list(DATASETS))
     parser.add_argument("--part", choices=list(PARTS), default="all",
@@ -348,13 +356,16 @@ def main(argv=None):
     parser.add_argument("--strategies", nargs="*", default=None)
     parser.add_argument("--json", default="benchmarks/label_efficiency.json")
     args = parser.parse_args(argv)
+    cold_starts = () if args.no_cold_start else None
     if args.quick:
         datasets = args.datasets or ["iris", "breast_cancer"]
-        result = run_benchmark(datasets, args.strategies, seeds=min(args.seeds, 2),
-                               n_jobs=args.n_jobs, quick=True, timing_sizes=(1_000,))
+        seeds = range(args.first_seed, args.first_seed + min(args.seeds, 2))
+        result = run_benchmark(datasets, args.strategies, seeds=seeds, n_jobs=args.n_jobs,
+                               quick=True, timing_sizes=(1_000,), cold_starts=cold_starts)
     else:
+        seeds = range(args.first_seed, args.first_seed + args.seeds)
         result = run_benchmark(args.datasets or PARTS[args.part], args.strategies,
-                               seeds=args.seeds, n_jobs=args.n_jobs)
+                               seeds=seeds, n_jobs=args.n_jobs, cold_starts=cold_starts)
     print(markdown(result))
     if "margin" in result["runs"][0]["strategies"]:
         print("\n" + gain_tables(result))

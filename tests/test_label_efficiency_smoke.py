@@ -59,3 +59,21 @@ def test_curves_and_summary_agree_with_the_library(result):
     ranks = [summary["overall"][s]["mean_rank"] for s in summary["overall"]]
     assert min(ranks) >= 1 and max(ranks) <= len(ranks)
     assert np.isclose(sum(ranks), len(ranks) * (len(ranks) + 1) / 2)
+
+
+def test_other_seeds_without_cold_starts(tmp_path):
+    out = tmp_path / "result.json"
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT), "--quick", "--datasets", "iris", "--seeds", "1",
+         "--first-seed", "3", "--no-cold-start", "--strategies", "random", "margin",
+         "--n-jobs", "1", "--json", str(out)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    result = json.loads(out.read_text())
+    assert result["config"]["seeds"] == [3]
+    assert [run["seed"] for run in result["runs"]] == [3]
+    assert result["runs"][0]["cold_start"] == {}
+    assert set(result["runs"][0]["strategies"]) == {"random", "margin"}
