@@ -422,13 +422,6 @@ def _digits_4x4():
     return X.reshape(-1, 4, 2, 4, 2).mean(axis=(2, 4)).reshape(-1, 16), y
 
 
-def _digits_1_vs_7():
-    """The digits 1 and 7 alone: binary, two close classes."""
-    X, y = load_digits(return_X_y=True)
-    keep = np.isin(y, [1, 7])
-    return X[keep], (y[keep] == 7).astype(int)
-
-
 def _breast_cancer_flip():
     """Breast cancer with 10 % of the labels flipped: binary, real features, noisy."""
     X, y = load_breast_cancer(return_X_y=True)
@@ -454,7 +447,7 @@ def _moons_wide():
 EIGHTH_SOURCES = {
     "barley_site": (_barley_site, "vega_datasets"),
     "digits_4x4": (_digits_4x4, None),
-    "digits_1_vs_7": (_digits_1_vs_7, None),
+    "digits_1_vs_7": (_digit_classes([1, 7]), None),  # binary, two close classes
     "breast_cancer_flip": (_breast_cancer_flip, None),
     "wine_noise_features": (_wine_noise_features, None),
     "quantiles_4_6d": (lambda: make_gaussian_quantiles(
