@@ -160,6 +160,7 @@ class ExploreThenExploit(QueryStrategy):
 
     _parameter_constraints = {
         "exploit": [str, QueryStrategy],
+        "exploit_after_cap": [str, QueryStrategy, None],
         "n_clusters": [Interval(numbers.Integral, 1, None, closed="left"), None],
         "switch_error": [Interval(numbers.Real, 0, 1, closed="left")],
         "window": [Interval(numbers.Integral, 1, None, closed="left"), None],
@@ -169,9 +170,11 @@ class ExploreThenExploit(QueryStrategy):
         "random_state": ["random_state"],
     }
 
-    def __init__(self, exploit="falcun", *, n_clusters=None, switch_error=0.2, window=None,
-                 max_training_error=0.25, max_per_class=5, k_neighbors=20, random_state=None):
+    def __init__(self, exploit="falcun", *, exploit_after_cap="ranked_batch", n_clusters=None,
+                 switch_error=0.2, window=None, max_training_error=0.25, max_per_class=5,
+                 k_neighbors=20, random_state=None):
         self.exploit = exploit
+        self.exploit_after_cap = exploit_after_cap
         self.max_training_error = max_training_error
         self.max_per_class = max_per_class
         self.n_clusters = n_clusters
@@ -234,8 +237,7 @@ class ExploreThenExploit(QueryStrategy):
             return  # skipped rows: which answer belongs to which row is unknown
         answers = np.asarray(context.y_labeled)[-grown:]
         self._mistakes.extend((np.asarray(predicted) != answers).tolist())
-        n_classes = np.unique(np.asarray(context.y_labeled)).shape[0]
-        window = self.window or max(n_classes, rows.shape[0])
+        window = self.window or max(_n_classes(context), rows.shape[0])
         if len(self._mistakes) < window:
             return
         error = float(np.mean(self._mistakes[-window:]))
@@ -249,8 +251,7 @@ class ExploreThenExploit(QueryStrategy):
     def _enough_per_class(self, context):
         if self.max_per_class is None or context.y_labeled is None:
             return False
-        n_classes = np.unique(np.asarray(context.y_labeled)).shape[0]
-        return context.n_labeled >= self.max_per_class * n_classes
+        return context.n_labeled >= self.max_per_class * _n_classes(context)
 
     def _cannot_fit(self, estimator, context):
         """Whether the model gets more than ``max_training_error`` of the labeled rows
@@ -264,3 +265,14 @@ class ExploreThenExploit(QueryStrategy):
         self.exploring_ = False
         self.switched_at_ = context.n_labeled
         self.switch_reason_ = reason
+        if (reason == "max_per_class" and self.exploit_after_cap is not None
+                and _n_classes(context) > 2):
+            from . import get_strategy  # the registry imports this module
+
+            self.exploit_strategy_ = clone(get_strategy(self.exploit_after_cap,
+                                                        "exploit_after_cap"))
+
+
+def _n_classes(context):
+    """Classes among the labeled rows."""
+    return np.unique(np.asarray(context.y_labeled)).shape[0]

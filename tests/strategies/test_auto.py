@@ -3,11 +3,16 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import make_blobs
+from sklearn.datasets import make_blobs, make_classification
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
-from skactive.strategies import ExploreThenExploit, UncertaintySampling, get_strategy
+from skactive.strategies import (
+    ExploreThenExploit,
+    RankedBatch,
+    UncertaintySampling,
+    get_strategy,
+)
 
 
 def _blobs(n_classes, per_class=40, std=0.5):
@@ -175,3 +180,62 @@ def test_max_per_class_ends_exploring():
     n_classes = len(set(clf.y_labeled_[clf.labeled_iter_ >= 0].tolist()))
     assert strategy.switched_at_ is not None and strategy.switch_reason_ == "max_per_class"
     assert strategy.switched_at_ <= 1.5 * n_classes + 2
+
+
+def _spy(monkeypatch, cls):
+    calls = []
+    original = cls.select
+
+    def select(self, *args, **kwargs):
+        calls.append(1)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(cls, "select", select)
+    return calls
+
+
+def test_after_the_cap_with_more_than_two_classes_it_follows_ranked_batch(monkeypatch):
+    # Three overlapping classes, two labels each: the model still gets typical rows
+    # wrong when the cap (3 per class) ends exploring. It then follows ranked_batch
+    # (uncertainty against similarity to the labeled rows), not its exploit arm.
+    ranked, margin = _spy(monkeypatch, RankedBatch), _spy(monkeypatch, UncertaintySampling)
+    X, y_true = make_classification(n_samples=300, n_features=4, n_informative=3,
+                                    n_redundant=0, n_classes=3, n_clusters_per_class=1,
+                                    class_sep=0.5, random_state=0)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
+    clf = _fit(X, y_true, labeled, budget=20, max_per_class=3, max_training_error=None)
+    strategy = clf.query_strategy_
+    assert strategy.switch_reason_ == "max_per_class" and strategy.switched_at_ == 10
+    assert strategy.errors_[-1] > strategy.switch_error
+    assert isinstance(strategy.exploit_strategy_, RankedBatch)
+    rounds_after = sum(h["n_labeled"] > strategy.switched_at_ for h in clf.history_[1:])
+    assert len(ranked) == rounds_after > 0 and margin == []
+
+
+def test_after_the_cap_on_two_classes_or_other_switches_it_follows_exploit(monkeypatch):
+    # Binary labels: the cap ends exploring at 10 labels and margin (the exploit arm
+    # here) follows; so it does after any other reason (typical rows right).
+    ranked, margin = _spy(monkeypatch, RankedBatch), _spy(monkeypatch, UncertaintySampling)
+    X, y_true, labeled = _alternating_blobs()
+    clf = _fit(X, y_true, labeled, budget=30, max_training_error=None)
+    assert clf.query_strategy_.switch_reason_ == "max_per_class"
+    assert isinstance(clf.query_strategy_.exploit_strategy_, UncertaintySampling)
+    rounds_after = sum(h["n_labeled"] > 10 for h in clf.history_[1:])
+    assert ranked == [] and len(margin) == rounds_after > 0
+    X, y_true = _blobs(3)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
+    clf = _fit(X, y_true, labeled, budget=30)
+    assert clf.query_strategy_.switch_reason_ == "typical_rows_right" and ranked == []
+
+
+def test_exploit_after_cap_none_follows_exploit(monkeypatch):
+    ranked = _spy(monkeypatch, RankedBatch)
+    X, y_true = make_classification(n_samples=300, n_features=4, n_informative=3,
+                                    n_redundant=0, n_classes=3, n_clusters_per_class=1,
+                                    class_sep=0.5, random_state=0)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
+    clf = _fit(X, y_true, labeled, budget=20, max_per_class=3, max_training_error=None,
+               exploit_after_cap=None)
+    assert clf.query_strategy_.switch_reason_ == "max_per_class"
+    assert isinstance(clf.query_strategy_.exploit_strategy_, UncertaintySampling)
+    assert ranked == []
