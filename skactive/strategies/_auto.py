@@ -83,6 +83,11 @@ class ExploreThenExploit(QueryStrategy):
     An error that does not fall from one window to the next does not end exploring: on
     a window of a few rows that is noise (on digits drawn as 28x28 images, where
     exploring pays up to 5 labels per class, 10-row windows go 0.6, 0.8, 0.4, 0.6).
+    When the cap ends exploring with more than two classes labeled, the model still gets
+    typical rows wrong: few labels for what the data holds, where rows unlike the
+    labeled ones pay more than the most uncertain ones. It then follows
+    ``exploit_after_cap`` (:class:`RankedBatch`: uncertainty weighed against similarity
+    to the labeled rows) instead of ``exploit``.
 
     A round costs what the ``exploit`` strategy costs, plus the one clustering per fit
     and, while exploring, one ``predict`` of the labeled rows (1.7x a margin round at a
@@ -101,6 +106,11 @@ class ExploreThenExploit(QueryStrategy):
     exploit : str or QueryStrategy, default="falcun"
         The strategy followed after the switch (a name from
         :func:`available_strategies` or an instance; cloned).
+    exploit_after_cap : str, QueryStrategy or None, default="ranked_batch"
+        The strategy followed instead when ``max_per_class`` ends exploring with more
+        than two classes labeled (cloned; ``None``: ``exploit``). On binary labels the
+        cap ends exploring at 10 labels, where one boundary is all there is to learn,
+        and ``exploit`` follows.
     n_clusters : int, default=None
         Clusters of the pool. ``None`` uses ``n_labeled + 10 * n`` at the first call
         (about the first half of a 20-round budget), at most 500.
@@ -136,6 +146,9 @@ class ExploreThenExploit(QueryStrategy):
         clustered candidate left); None while exploring.
     errors_ : list of float
         The error on the window after each round whose answers were measured.
+    exploit_strategy_ : QueryStrategy
+        The strategy followed after the switch (a clone of ``exploit``, or of
+        ``exploit_after_cap`` after a switch by the cap on more than two classes).
 
     References
     ----------
