@@ -84,10 +84,12 @@ class ExploreThenExploit(QueryStrategy):
     a window of a few rows that is noise (on digits drawn as 28x28 images, where
     exploring pays up to 5 labels per class, 10-row windows go 0.6, 0.8, 0.4, 0.6).
     When the cap ends exploring with more than two classes labeled, the model still gets
-    typical rows wrong: few labels for what the data holds, where rows unlike the
-    labeled ones pay more than the most uncertain ones. It then follows
-    ``exploit_after_cap`` (:class:`RankedBatch`: uncertainty weighed against similarity
-    to the labeled rows) instead of ``exploit``.
+    typical rows wrong. If it also fits every labeled row, it has few labels for what the
+    data holds, and rows unlike the labeled ones pay more than the most uncertain ones:
+    it then follows ``exploit_after_cap`` (:class:`RankedBatch`: uncertainty weighed
+    against similarity to the labeled rows) instead of ``exploit``. A model that misfits
+    some of its labels may be wrong for the data, where distance-based diversity picks
+    from the tails of the pool; ``exploit`` follows.
 
     A round costs what the ``exploit`` strategy costs, plus the one clustering per fit
     and, while exploring, one ``predict`` of the labeled rows (1.7x a margin round at a
@@ -108,9 +110,9 @@ class ExploreThenExploit(QueryStrategy):
         :func:`available_strategies` or an instance; cloned).
     exploit_after_cap : str, QueryStrategy or None, default="ranked_batch"
         The strategy followed instead when ``max_per_class`` ends exploring with more
-        than two classes labeled (cloned; ``None``: ``exploit``). On binary labels the
-        cap ends exploring at 10 labels, where one boundary is all there is to learn,
-        and ``exploit`` follows.
+        than two classes labeled and a model that fits every labeled row (cloned;
+        ``None``: ``exploit``). On binary labels the cap ends exploring at 10 labels,
+        where one boundary is all there is to learn, and ``exploit`` follows.
     n_clusters : int, default=None
         Clusters of the pool. ``None`` uses ``n_labeled + 10 * n`` at the first call
         (about the first half of a 20-round budget), at most 500.
@@ -148,7 +150,8 @@ class ExploreThenExploit(QueryStrategy):
         The error on the window after each round whose answers were measured.
     exploit_strategy_ : QueryStrategy
         The strategy followed after the switch (a clone of ``exploit``, or of
-        ``exploit_after_cap`` after a switch by the cap on more than two classes).
+        ``exploit_after_cap`` after a switch by the cap on more than two classes with
+        every labeled row fitted).
 
     References
     ----------
@@ -213,7 +216,7 @@ class ExploreThenExploit(QueryStrategy):
             self.clusters_ = _Clusters(embed, X_pool, positions, k, self.k_neighbors, rng)
             self.exploring_, self.switched_at_, self.errors_ = True, None, []
             self.switch_reason_ = None
-            self._pending, self._mistakes = None, []
+            self._pending, self._mistakes, self._training_error = None, [], None
         if self.exploring_ and self._pending is not None:  # explored answers arrived
             if self._cannot_fit(estimator, context):
                 self._switch(context, "training_error")
@@ -268,18 +271,23 @@ class ExploreThenExploit(QueryStrategy):
 
     def _cannot_fit(self, estimator, context):
         """Whether the model gets more than ``max_training_error`` of the labeled rows
-        it was fitted on wrong."""
-        if self.max_training_error is None or context.y_labeled is None:
+        it was fitted on wrong (the share is kept for the choice after the cap)."""
+        if context.y_labeled is None:
             return False
         wrong = np.asarray(estimator.predict(context.X_labeled)) != np.asarray(context.y_labeled)
-        return float(np.mean(wrong)) > self.max_training_error
+        self._training_error = float(np.mean(wrong))
+        return (self.max_training_error is not None
+                and self._training_error > self.max_training_error)
 
     def _switch(self, context, reason):
         self.exploring_ = False
         self.switched_at_ = context.n_labeled
         self.switch_reason_ = reason
+        # After the cap the model still gets typical rows wrong. If it fits every labeled
+        # row and tells more than two classes apart, it lacks labels for what the data
+        # holds, and rows unlike the labeled ones teach it most.
         if (reason == "max_per_class" and self.exploit_after_cap is not None
-                and _n_classes(context) > 2):
+                and _n_classes(context) > 2 and self._training_error == 0):
             from . import get_strategy  # the registry imports this module
 
             self.exploit_strategy_ = clone(get_strategy(self.exploit_after_cap,

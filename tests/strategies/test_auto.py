@@ -194,22 +194,48 @@ def _spy(monkeypatch, cls):
     return calls
 
 
-def test_after_the_cap_with_more_than_two_classes_it_follows_ranked_batch(monkeypatch):
-    # Three overlapping classes, two labels each: the model still gets typical rows
-    # wrong when the cap (3 per class) ends exploring. It then follows ranked_batch
-    # (uncertainty against similarity to the labeled rows), not its exploit arm.
-    ranked, margin = _spy(monkeypatch, RankedBatch), _spy(monkeypatch, UncertaintySampling)
-    X, y_true = make_classification(n_samples=300, n_features=4, n_informative=3,
-                                    n_redundant=0, n_classes=3, n_clusters_per_class=1,
-                                    class_sep=0.5, random_state=0)
+def _three_classes_of_four_clusters():
+    # 20 features, 3 classes of 4 clusters each: a linear model fits its few labels,
+    # and typical rows of clusters without a label are still wrong at the cap.
+    X, y_true = make_classification(n_samples=600, n_features=20, n_informative=10,
+                                    n_redundant=0, n_classes=3, n_clusters_per_class=4,
+                                    class_sep=2.0, random_state=0)
     labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
-    clf = _fit(X, y_true, labeled, budget=20, max_per_class=3, max_training_error=None)
+    return X, y_true, labeled
+
+
+def test_after_the_cap_with_more_than_two_classes_it_follows_ranked_batch(monkeypatch):
+    # The cap (3 per class) ends exploring while the model still gets typical rows
+    # wrong but fits every labeled row: it lacks labels for what the data holds, so it
+    # follows ranked_batch (uncertainty against similarity to the labeled rows).
+    ranked, margin = _spy(monkeypatch, RankedBatch), _spy(monkeypatch, UncertaintySampling)
+    X, y_true, labeled = _three_classes_of_four_clusters()
+    clf = _fit(X, y_true, labeled, budget=24, max_per_class=3)
     strategy = clf.query_strategy_
     assert strategy.switch_reason_ == "max_per_class" and strategy.switched_at_ == 10
     assert strategy.errors_[-1] > strategy.switch_error
     assert isinstance(strategy.exploit_strategy_, RankedBatch)
     rounds_after = sum(h["n_labeled"] > strategy.switched_at_ for h in clf.history_[1:])
     assert len(ranked) == rounds_after > 0 and margin == []
+
+
+def test_after_the_cap_a_model_that_misfits_its_labels_follows_exploit(monkeypatch):
+    # Three overlapping classes in 4 features: at the cap the model gets 2 of its 10
+    # labeled rows wrong (below max_training_error, so exploring went on). Distance-based
+    # diversity fails when the model is wrong for the data: margin follows.
+    ranked, margin = _spy(monkeypatch, RankedBatch), _spy(monkeypatch, UncertaintySampling)
+    X, y_true = make_classification(n_samples=300, n_features=4, n_informative=3,
+                                    n_redundant=0, n_classes=3, n_clusters_per_class=1,
+                                    class_sep=0.5, random_state=0)
+    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
+    clf = _fit(X, y_true, labeled, budget=20, max_per_class=3)
+    strategy = clf.query_strategy_
+    assert strategy.switch_reason_ == "max_per_class" and strategy.switched_at_ == 10
+    model = clf.estimators_[2]  # fitted on the 10 rows labeled when it switched
+    rows = (clf.labeled_iter_ >= 0) & (clf.labeled_iter_ <= 2)
+    assert 0 < np.mean(model.predict(X[rows]) != y_true[rows]) <= strategy.max_training_error
+    assert isinstance(strategy.exploit_strategy_, UncertaintySampling)
+    assert ranked == [] and len(margin) > 0
 
 
 def test_after_the_cap_on_two_classes_or_other_switches_it_follows_exploit(monkeypatch):
@@ -230,12 +256,8 @@ def test_after_the_cap_on_two_classes_or_other_switches_it_follows_exploit(monke
 
 def test_exploit_after_cap_none_follows_exploit(monkeypatch):
     ranked = _spy(monkeypatch, RankedBatch)
-    X, y_true = make_classification(n_samples=300, n_features=4, n_informative=3,
-                                    n_redundant=0, n_classes=3, n_clusters_per_class=1,
-                                    class_sep=0.5, random_state=0)
-    labeled = np.concatenate([np.flatnonzero(y_true == c)[:2] for c in range(3)])
-    clf = _fit(X, y_true, labeled, budget=20, max_per_class=3, max_training_error=None,
-               exploit_after_cap=None)
+    X, y_true, labeled = _three_classes_of_four_clusters()
+    clf = _fit(X, y_true, labeled, budget=24, max_per_class=3, exploit_after_cap=None)
     assert clf.query_strategy_.switch_reason_ == "max_per_class"
     assert isinstance(clf.query_strategy_.exploit_strategy_, UncertaintySampling)
     assert ranked == []
