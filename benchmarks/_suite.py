@@ -669,6 +669,7 @@ def gain_tables(result):
                         ("fresh", "Fresh part"), ("confirm", "Confirmation part"),
                         ("late", "Late part"), ("sixth", "Sixth part"),
                         ("seventh", "Seventh part"), ("eighth", "Eighth part"),
+                        ("images", "Images part"), ("ninth", "Ninth part"),
                         ("all", "Whole suite")):
         datasets = [d for d in PARTS[part] if d in present]
         if datasets and "random" in runs[0]["strategies"]:

@@ -92,16 +92,16 @@ class ExploreThenExploit(QueryStrategy):
     from the tails of the pool; ``exploit`` follows.
 
     A round costs what the ``exploit`` strategy costs, plus the one clustering per fit
-    and, while exploring, one ``predict`` of the labeled rows (1.7x a margin round at a
-    10 000-row pool, ``benchmarks/bench_round_cost.py``).
+    and, while exploring, one ``predict`` of the labeled rows (1.8x-2.5x a margin round
+    at a 1 000- and 10 000-row pool, ``benchmarks/bench_round_cost.py``).
 
-    On the 57 datasets of ``benchmarks/label_efficiency.py`` (LogisticRegression, 10
-    seeds) it gains +0.0216 AULC over random sampling on average, against +0.0177 for
-    margin and +0.0190 for Falcun alone, and loses to random on one set (by 0.003). On
-    the 16 of them no rule was chosen on it gains +0.0238 and +0.0182 (margin +0.0118
-    and +0.0163). Knowing each dataset's best strategy from other runs would gain about
-    as much (+0.0219). It trails margin on small, easy sets, where the labels spent
-    exploring are missed (iris: +0.019 against +0.040; ``benchmarks/README.md``).
+    On the 77 datasets of ``benchmarks/label_efficiency.py`` (LogisticRegression, 10
+    seeds) it gains +0.0211 AULC over random sampling on average, against +0.0148 for
+    margin and +0.0161 for Falcun alone, and loses to random by at most 0.008. On the
+    digits drawn as 28x28 images it gains +0.027 (margin +0.006, TypiClust +0.019).
+    Knowing each dataset's best strategy from other runs would gain about as much
+    (+0.0226). It trails margin on small, easy sets, where the labels spent exploring
+    are missed (iris: +0.019 against +0.040; ``benchmarks/README.md``).
 
     Parameters
     ----------

@@ -82,7 +82,7 @@ def test_an_error_no_lower_than_the_window_before_does_not_end_exploring():
     strategy = clf.query_strategy_
     errors = strategy.errors_
     assert len(errors) >= 5
-    assert any(later >= earlier for earlier, later in zip(errors, errors[1:]))
+    assert any(later >= earlier for earlier, later in zip(errors, errors[1:], strict=False))
     assert min(errors) > strategy.switch_error
     # It explores until every one of its 30 clusters (10 labeled + 10 x 2) has a label.
     assert strategy.switch_reason_ == "covered" and strategy.switched_at_ == 30
