@@ -71,13 +71,15 @@ def _relabel(y, share, n_classes, seed):
     return y
 
 
-def _moons(n_samples, noise, flip):
+def _moons(n_samples, noise, flip, n_noise=8, seed=0):
+    """Two moons with a share ``flip`` of the labels flipped and ``n_noise`` Gaussian
+    noise features: binary."""
     def load():
-        X, y = make_moons(n_samples=n_samples, noise=noise, random_state=0)
-        rng = np.random.RandomState(1)
+        X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+        rng = np.random.RandomState(seed + 1)
         flip_rows = rng.rand(y.shape[0]) < flip
         y[flip_rows] = 1 - y[flip_rows]
-        return np.column_stack([X, rng.normal(size=(y.shape[0], 8))]), y
+        return np.column_stack([X, rng.normal(size=(y.shape[0], n_noise))]), y
     return load
 
 
@@ -470,10 +472,10 @@ def _digits_28(copies=1, shift=0, angle=0.0, parity=False, size=28, thick=False,
     def load():
         from scipy import ndimage
 
-        X, y = load_digits(return_X_y=True)
-        if classes is not None:
-            keep = np.isin(y, classes)
-            X, y = X[keep], np.unique(y[keep], return_inverse=True)[1]
+        if classes is None:
+            X, y = load_digits(return_X_y=True)
+        else:
+            X, y = _digit_classes(classes)()
         rng = np.random.RandomState(seed)
         inner = size - 8
         images = []
@@ -505,14 +507,6 @@ IMAGES_SOURCES = {
 }
 
 
-def _moons_flip():
-    """Two moons (noise 0.25) with 4 noise features and 15 % flipped labels: binary."""
-    X, y = make_moons(n_samples=2000, noise=0.25, random_state=31)
-    rng = np.random.RandomState(32)
-    flip = rng.rand(2000) < 0.15
-    return np.column_stack([X, rng.normal(size=(2000, 4))]), np.where(flip, 1 - y, y)
-
-
 # Defined after rule 6 was checked on the eighth part, before rule 7 was tried on any
 # set: the part rule 7 is checked on, once.
 NINTH_SOURCES = {
@@ -530,7 +524,7 @@ NINTH_SOURCES = {
         n_samples=2000, n_features=40, n_informative=6, flip_y=0.15, random_state=38), None),
     "blobs_10_100d": (lambda: make_blobs(n_samples=2000, centers=10, n_features=100,
                                          cluster_std=8.0, random_state=39), None),
-    "moons_flip": (_moons_flip, None),
+    "moons_flip": (_moons(2000, noise=0.25, flip=0.15, n_noise=4, seed=31), None),
 }
 
 

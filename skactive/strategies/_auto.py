@@ -200,11 +200,9 @@ class ExploreThenExploit(QueryStrategy):
         self.random_state = random_state
 
     def _exploit_strategy(self):
-        from . import get_strategy  # the registry imports this module
-
         strategy = getattr(self, "exploit_strategy_", None)
         if strategy is None:
-            strategy = self.exploit_strategy_ = clone(get_strategy(self.exploit, "exploit"))
+            strategy = self.exploit_strategy_ = _fresh_strategy(self.exploit, "exploit")
         return strategy
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
@@ -288,10 +286,15 @@ class ExploreThenExploit(QueryStrategy):
         # holds, and rows unlike the labeled ones teach it most.
         if (reason == "max_per_class" and self.exploit_after_cap is not None
                 and _n_classes(context) > 2 and self._training_error == 0):
-            from . import get_strategy  # the registry imports this module
+            self.exploit_strategy_ = _fresh_strategy(self.exploit_after_cap,
+                                                     "exploit_after_cap")
 
-            self.exploit_strategy_ = clone(get_strategy(self.exploit_after_cap,
-                                                        "exploit_after_cap"))
+
+def _fresh_strategy(spec, param):
+    """A clone of the strategy a parameter names or holds."""
+    from . import get_strategy  # the registry imports this module
+
+    return clone(get_strategy(spec, param))
 
 
 def _n_classes(context):
