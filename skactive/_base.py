@@ -276,7 +276,7 @@ class BaseActiveLearner(MetaEstimatorMixin, BaseEstimator):
 
         For the workflow where labels come later: no oracle is called. Uses the final
         model and the fitted strategy ``query_strategy_`` (so a strategy that learns while
-        labeling, such as ``"auto"``, keeps what it learned).
+        labeling, such as ``"explore_then_exploit"``, keeps what it learned).
 
         Parameters
         ----------

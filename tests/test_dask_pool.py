@@ -144,7 +144,7 @@ def test_import_skactive_does_not_import_dask():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-@pytest.mark.parametrize("strategy", ["auto", "typiclust"])
+@pytest.mark.parametrize("strategy", ["auto", "explore_then_exploit", "typiclust"])
 def test_pipeline_transformers_fit_on_a_bounded_sample_of_a_dask_pool(client, problem,
                                                                      monkeypatch, strategy):
     # Distance strategies embed rows with the pipeline's transformer steps, fitted on

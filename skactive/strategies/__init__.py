@@ -30,15 +30,16 @@ name                            strategy
 
 Batch (diversity) strategies, which choose a whole batch jointly:
 
-======================  ====================================================
-name                    strategy
-======================  ====================================================
-``"coreset"``           :class:`CoreSet` (k-center greedy; also a cold start)
-``"ranked_batch"``      :class:`RankedBatch` (uncertainty vs. similarity)
-``"cluster_margin"``    :class:`ClusterMargin` (low margin, round-robin clusters)
-``"badge"``             :class:`BADGE` (k-means++ on gradient embeddings)
-``"falcun"``            :class:`FALCUN` (uncertainty + diversity of probabilities)
-======================  ====================================================
+=========================  ====================================================
+name                       strategy
+=========================  ====================================================
+``"coreset"``              :class:`CoreSet` (k-center greedy; also a cold start)
+``"ranked_batch"``         :class:`RankedBatch` (uncertainty vs. similarity)
+``"cluster_margin"``       :class:`ClusterMargin` (low margin, round-robin clusters)
+``"badge"``                :class:`BADGE` (k-means++ on gradient embeddings)
+``"falcun"``               :class:`FALCUN` (uncertainty + diversity of probabilities)
+``"uncertainty_herding"``  :class:`UncertaintyHerding` (uncertainty-weighted coverage)
+=========================  ====================================================
 
 Regression strategies (for :class:`~skactive.ActiveLearningRegressor`;
 ``available_strategies(task="regression")``; ``"random"`` serves both tasks):
@@ -57,13 +58,16 @@ name                        strategy
 
 Learning which strategy to follow while labeling:
 
-======================  ====================================================
-name                    strategy
-======================  ====================================================
-``"bandit"``            :class:`StrategyBandit` (ALBL: EXP4.P over strategies, IWACC reward)
-``"auto"``              :class:`ExploreThenExploit` (TypiClust while the model gets
-                        typical rows wrong, then Falcun)
-======================  ====================================================
+============================  ====================================================
+name                          strategy
+============================  ====================================================
+``"auto"``                    :class:`UncertaintyHerding` (covers the pool while the
+                              model is unsure everywhere, its uncertain regions later)
+``"bandit"``                  :class:`StrategyBandit` (ALBL: EXP4.P over strategies,
+                              IWACC reward)
+``"explore_then_exploit"``    :class:`ExploreThenExploit` (TypiClust while the model
+                              gets typical rows wrong, then Falcun)
+============================  ====================================================
 
 :class:`SplitBatch` shares each batch between strategies you give it (it has no name).
 """
@@ -78,6 +82,7 @@ from ._density import DensityWeighted
 from ._diversity import ClusterMargin, CoreSet, RankedBatch
 from ._error_reduction import ExpectedErrorReduction
 from ._greedy import GreedySampling
+from ._herding import UncertaintyHerding
 from ._random import RandomSampling
 from ._regression import (
     ExpectedModelChange,
@@ -114,6 +119,7 @@ __all__ = [
     "SplitBatch",
     "StrategyBandit",
     "TypiClust",
+    "UncertaintyHerding",
     "UncertaintySampling",
     "available_strategies",
     "committee_disagreement",
@@ -141,8 +147,11 @@ _REGISTRY = {
     "cluster_margin": (ClusterMargin, {}),
     "badge": (BADGE, {}),
     "falcun": (FALCUN, {}),
+    "uncertainty_herding": (UncertaintyHerding, {}),
     "bandit": (StrategyBandit, {}),
-    "auto": (ExploreThenExploit, {}),
+    "explore_then_exploit": (ExploreThenExploit, {}),
+    # The strongest strategy of benchmarks/label_efficiency.py (README "Query strategies").
+    "auto": (UncertaintyHerding, {}),
 }
 
 # Regression strategies: name -> (class, keyword arguments); "random" serves both tasks.

@@ -1,5 +1,5 @@
-"""The ``"auto"`` strategy: explore typical rows while the model gets them wrong, then
-switch to an uncertainty-and-diversity strategy (Falcun)."""
+"""The ``"explore_then_exploit"`` strategy: explore typical rows while the model gets
+them wrong, then switch to an uncertainty-and-diversity strategy (Falcun)."""
 
 import numbers
 
@@ -59,7 +59,8 @@ class _Clusters:
 
 class ExploreThenExploit(QueryStrategy):
     """Label typical rows of uncovered clusters while the model gets them wrong, then
-    follow another strategy (the ``"auto"`` strategy).
+    follow another strategy (the ``"explore_then_exploit"`` strategy; ``"auto"`` until
+    :class:`UncertaintyHerding` measured better).
 
     Few labels call for representative rows, more labels for uncertain ones (Hacohen et
     al. 2022); where the switch lies depends on the data, and this strategy measures it
@@ -168,7 +169,8 @@ class ExploreThenExploit(QueryStrategy):
     >>> y = np.full_like(y_true, -1)
     >>> y[[0, 1, 2, 3, 4, 5]] = y_true[[0, 1, 2, 3, 4, 5]]
     >>> clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true),
-    ...                                query_strategy="auto", budget=30, batch_size=5,
+    ...                                query_strategy="explore_then_exploit", budget=30,
+    ...                                batch_size=5,
     ...                                random_state=0).fit(X, y)
     >>> clf.query_strategy_.switched_at_ is not None
     True

@@ -101,8 +101,10 @@ class StrategyBandit(QueryStrategy):
       changed after the last batch was added, divided by twice its running average.
 
     The defaults are Hsu & Lin's ALBL. With a short budget (a few hundred labels) its
-    small learning rate leaves the arm probabilities close to uniform; the ``"auto"``
-    strategy (:class:`ExploreThenExploit`) chooses from the answers instead.
+    small learning rate leaves the arm probabilities close to uniform; the
+    ``"explore_then_exploit"`` strategy (:class:`ExploreThenExploit`) switches on the
+    answers instead, and ``"auto"`` (:class:`UncertaintyHerding`) moves from coverage to
+    uncertainty as the model learns.
 
     The bandit keeps its state (weights, queried rows) between the rounds of one
     ``fit`` in attributes ending with ``_``, created at the first :meth:`select`. A new

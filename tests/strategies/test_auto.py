@@ -1,4 +1,5 @@
-"""The "auto" strategy (ExploreThenExploit): explore typical rows, then switch."""
+"""The "explore_then_exploit" strategy (ExploreThenExploit): explore typical rows, then
+switch."""
 
 import numpy as np
 import pytest
@@ -30,9 +31,9 @@ def _fit(X, y_true, labeled, budget, batch_size=2, **params):
                                     random_state=0).fit(X, y)
 
 
-def test_auto_is_explore_then_exploit():
-    assert isinstance(get_strategy("auto"), ExploreThenExploit)
-    assert clone(get_strategy("auto")).get_params()["exploit"] == "falcun"
+def test_registered_as_explore_then_exploit():
+    assert isinstance(get_strategy("explore_then_exploit"), ExploreThenExploit)
+    assert clone(get_strategy("explore_then_exploit")).get_params()["exploit"] == "falcun"
 
 
 def test_moves_to_the_uncertainty_arm_once_typical_rows_are_right():
@@ -164,11 +165,12 @@ def test_end_to_end_by_name(sparse):
     X = sp.csr_matrix(X) if sparse else X
     y = np.full_like(y_true, -1)
     y[::20] = y_true[::20]
-    clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true), query_strategy="auto",
-                                   budget=8, batch_size=2, random_state=0).fit(X, y)
+    clf = ActiveLearningClassifier(oracle=SimulatedOracle(X, y_true),
+                                   query_strategy="explore_then_exploit", budget=8,
+                                   batch_size=2, random_state=0).fit(X, y)
     queried = np.concatenate([h["query_indices"] for h in clf.history_[1:]])
     assert len(set(queried.tolist())) == 8 and (y[queried] == -1).all()
-    assert clf.history_[1]["strategy"] == "auto"
+    assert clf.history_[1]["strategy"] == "explore_then_exploit"
 
 
 def test_max_per_class_ends_exploring():

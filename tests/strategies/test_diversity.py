@@ -24,7 +24,7 @@ from skactive.strategies import (
 
 # The generic invariant, container and end-to-end tests below cover every batch strategy,
 # BADGE and Falcun (tests/strategies/test_badge.py) included.
-NAMES = ["coreset", "ranked_batch", "cluster_margin", "badge", "falcun"]
+NAMES = ["coreset", "ranked_batch", "cluster_margin", "badge", "falcun", "uncertainty_herding"]
 CONTAINERS = [np.asarray, sp.csr_matrix]
 
 

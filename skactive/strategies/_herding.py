@@ -1,0 +1,208 @@
+"""Uncertainty herding: cover the pool where the model is uncertain."""
+
+import numbers
+
+import numpy as np
+from sklearn.metrics.pairwise import euclidean_distances
+
+from ..utils._indexing import num_rows, take_rows
+from ..utils._param_validation import Interval, StrOptions
+from ._base import QueryStrategy
+from ._cold_start import _subsample
+from ._common import (
+    MEASURES,
+    distances_to_set,
+    nonnegative_uncertainty,
+    predict_proba_or_softmax,
+    transformer_steps,
+)
+
+__all__ = ["UncertaintyHerding"]
+
+# The kernel is never narrower than the distance to a row's 5th nearest row.
+MIN_NEIGHBORS = 5
+# Rows whose sorted distances give the bandwidth's median.
+BANDWIDTH_ROWS = 256
+# Columns of the kernel computed at once (a few MB at the default max_rows).
+GAIN_BLOCK = 256
+
+
+class _Kernel:
+    """Squared distances between the sampled rows (float32), kept for a fit; the Gaussian
+    kernel of a round is computed from them block by block, never stored whole."""
+
+    def __init__(self, embed, X_pool, positions):
+        self.embed = embed
+        self.positions = positions
+        self.F = embed(take_rows(X_pool, positions))
+        self.sq = euclidean_distances(self.F, squared=True).astype(np.float32)
+        # The bandwidth's median is taken over at most BANDWIDTH_ROWS rows, spread evenly.
+        n_rows = self.sq.shape[0]
+        rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, BANDWIDTH_ROWS)).astype(int))
+        self.sorted_sq = np.sort(self.sq[rows], axis=1)
+
+    def bandwidth(self, n_covered):
+        """Twice the squared width ``2 s**2``: ``s**2`` is the median squared distance of
+        a row to its ``k``-th nearest row, ``k = n_rows / n_covered`` (each labeled row
+        covers about that many rows), at least the 5th."""
+        n_rows = self.sq.shape[0]
+        k = min(max(MIN_NEIGHBORS, n_rows // max(n_covered, 1)), n_rows - 1)
+        s2 = float(np.median(self.sorted_sq[:, k]))
+        return 2.0 * s2 if s2 > 0 else 1.0
+
+    def column(self, i, width):
+        """Kernel values of every sampled row with row ``i``."""
+        return np.exp(self.sq[:, i] / np.float32(-width))
+
+    def gains(self, weight, covered, width):
+        """Weighted coverage each row adds: ``sum_x w(x) max(0, k(x, c) - cov(x))``."""
+        n_rows = self.sq.shape[0]
+        out = np.empty(n_rows)
+        scale = np.float32(-1.0 / width)
+        for start in range(0, n_rows, GAIN_BLOCK):
+            block = self.sq[:, start:start + GAIN_BLOCK] * scale
+            np.exp(block, out=block)
+            block -= covered[:, None]
+            np.maximum(block, 0.0, out=block)
+            out[start:start + GAIN_BLOCK] = weight @ block
+        return out
+
+
+class UncertaintyHerding(QueryStrategy):
+    """Pick the rows that best cover the pool, weighting each pool row by how uncertain
+    the model is about it.
+
+    The batch is chosen greedily to maximize the uncertainty-weighted coverage
+    ``sum_x u(x) * max_{s in L + B} k(x, s)`` of the pool rows ``x`` by the labeled rows
+    ``L`` and the batch ``B``, with a Gaussian kernel ``k`` and the model's uncertainty
+    ``u`` (Bae et al. 2025). While the model knows little, ``u`` is high everywhere and
+    the batch covers the pool's dense regions (as kernel herding and TypiClust do); as
+    the model learns, ``u`` concentrates near the decision boundaries and the batch
+    covers those, one row per uncertain region instead of many rows from the most
+    uncertain one. The kernel narrows as labels accumulate: its width is the median
+    distance of a row to its ``n_rows / (n_labeled + n)``-th nearest row (at least the
+    5th), so each labeled row covers about its share of the pool.
+
+    The pool (or a random ``max_rows`` of its rows) is embedded and its pairwise
+    distances computed once per fit; a round then costs one ``predict_proba`` of those
+    rows and ``O(max_rows**2)`` arithmetic (lazy greedy: gains only shrink as the batch
+    grows). Rows outside the sample are never picked.
+
+    Parameters
+    ----------
+    measure : {"margin", "least_confident", "entropy"}, default="margin"
+        Uncertainty ``u``: ``1 - (p_(1) - p_(2))``, ``1 - max_k p_k`` or the entropy
+        divided by ``log(n_classes)``.
+    max_rows : int, default=2000
+        Pool rows embedded, covered and picked from (a uniform sample of larger pools,
+        drawn once per fit). Memory is ``O(max_rows**2)``.
+    random_state : int, RandomState or None, default=None
+        Seeds the sample and breaks ties. ``None`` uses the generator of the calling
+        ``ActiveLearningClassifier``.
+
+    Attributes
+    ----------
+    sample_ : ndarray of int
+        Positions in the pool of the rows sampled at the first call of a fit.
+
+    Notes
+    -----
+    Distances are measured in the output of the estimator's preprocessing steps fitted
+    on the pool without labels (as :class:`TypiClust`'s), or in the input features
+    when the estimator is not a ``Pipeline``; they stay fixed during a fit, so they are
+    computed once.
+
+    References
+    ----------
+    Bae, W., Sutherland, D. J. & Oliveira, G. L. (2025). Uncertainty herding: one active
+    learning method for all label budgets. ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> from skactive.strategies import UncertaintyHerding
+    >>> X = np.array([[-3.0], [-2.9], [-0.1], [0.0], [0.1], [2.9], [3.0]])
+    >>> model = LogisticRegression().fit(X[[0, 6]], [0, 1])
+    >>> pool = np.array([False, True, True, True, True, True, False])
+    >>> indices, _ = UncertaintyHerding(random_state=0).select(
+    ...     model, X, 1, candidates=pool, X_labeled=X[[0, 6]])
+    >>> indices  # the middle of the uncertain cluster
+    array([3])
+    """
+
+    _parameter_constraints = {
+        "measure": [StrOptions(set(MEASURES))],
+        "max_rows": [Interval(numbers.Integral, 2, None, closed="left")],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, measure="margin", max_rows=2000, random_state=None):
+        self.measure = measure
+        self.max_rows = max_rows
+        self.random_state = random_state
+
+    def _select_batch(self, estimator, X_pool, positions, n, rng, context):
+        # Inside a fit the rows are embedded by preprocessing fitted on the pool (or are
+        # the features themselves): fixed for the fit, so the distances are kept.
+        pool_steps = transformer_steps(context.unfitted_estimator) is not None
+        fixed = pool_steps or transformer_steps(estimator) is None
+        kernel = getattr(self, "_kernel", None)
+        if context.candidates is None or not fixed:
+            kernel = self._new_kernel(None if pool_steps else estimator, X_pool, positions,
+                                      rng, context)
+        elif kernel is None or getattr(self, "_pool_rows", None) != num_rows(X_pool):
+            kernel = self._kernel = self._new_kernel(None, X_pool, positions, rng, context)
+            self._pool_rows = num_rows(X_pool)
+            self.sample_ = kernel.positions
+        alive = (np.ones(kernel.positions.shape[0], dtype=bool) if context.candidates is None
+                 else context.candidates[kernel.positions])
+        n = min(n, int(alive.sum()))
+        if n == 0:
+            return np.empty(0, dtype=np.intp), np.empty(0)
+        width = kernel.bandwidth(context.n_labeled + n)
+        proba = predict_proba_or_softmax(estimator, take_rows(X_pool, kernel.positions))
+        weight = nonnegative_uncertainty(proba, self.measure, scaled=True)
+        if context.n_labeled:
+            near = distances_to_set(kernel.F, kernel.embed(context.X_labeled))
+            covered = np.exp(-(near ** 2) / width)
+        else:
+            covered = np.zeros(kernel.positions.shape[0])
+        chosen, scores = _lazy_greedy(kernel, width, weight, covered, alive, n, rng)
+        return kernel.positions[chosen], scores
+
+    def __getstate__(self):
+        # The distances (O(max_rows**2)) serve one fit: a pickled model does not carry them.
+        state = super().__getstate__()
+        for cache in ("_kernel", "_pool_rows"):
+            state.pop(cache, None)
+        return state
+
+    def _new_kernel(self, estimator, X_pool, positions, rng, context):
+        embed = self._embedding(estimator, X_pool, context)
+        return _Kernel(embed, X_pool, _subsample(positions, rng, self.max_rows))
+
+
+def _lazy_greedy(kernel, width, weight, covered, alive, n, rng):
+    """``n`` greedy picks of the weighted facility-location gain. A gain never grows as
+    the batch grows (the coverage only rises), so a stale gain bounds the fresh one:
+    only the best stale candidate is recomputed until it stays best."""
+    weight, covered = weight.astype(np.float32), covered.astype(np.float32)
+    # Ties (equal gains) are broken by a random order, not by position.
+    jitter = rng.random_sample(covered.shape[0]) * 1e-9
+    bound = np.where(alive, kernel.gains(weight, covered, width) + jitter, -np.inf)
+    fresh = np.ones(covered.shape[0], dtype=bool)
+    chosen, scores = [], []
+    while len(chosen) < n:
+        i = int(np.argmax(bound))
+        if not fresh[i]:
+            column = kernel.column(i, width)
+            bound[i] = float(weight @ np.maximum(column - covered, 0.0)) + jitter[i]
+            fresh[i] = True
+            continue
+        chosen.append(i)
+        scores.append(bound[i] - jitter[i])
+        bound[i] = -np.inf
+        np.maximum(covered, kernel.column(i, width), out=covered)
+        fresh[:] = False
+    return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)

@@ -1,0 +1,161 @@
+"""UncertaintyHerding: coverage where the model is uncertain (the generic batch-strategy
+invariants run in test_diversity.py)."""
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.datasets import make_blobs
+from sklearn.dummy import DummyClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skactive import ActiveLearningClassifier
+from skactive.oracles import SimulatedOracle
+from skactive.strategies import UncertaintyHerding, get_strategy
+from skactive.strategies._herding import _Kernel, _lazy_greedy
+
+
+def uniform_model(n_features):
+    """A model as unsure about every row (uniform probabilities): pure coverage."""
+    return DummyClassifier(strategy="uniform").fit(np.zeros((2, n_features)), [0, 1])
+
+
+def clusters(sizes, centers, seed=0):
+    rng = np.random.RandomState(seed)
+    return np.vstack([c + 0.1 * rng.randn(s, 2) for s, c in zip(sizes, centers, strict=True)])
+
+
+def test_a_model_unsure_everywhere_covers_the_largest_cluster_then_the_next():
+    X = clusters([40, 20, 5], [(0, 0), (10, 0), (0, 10)])
+    indices, scores = UncertaintyHerding(random_state=0).select(uniform_model(2), X, 3)
+    assert sorted(np.searchsorted([40, 60], indices, side="right").tolist()) == [0, 1, 2]
+    assert indices[0] < 40 and 40 <= indices[1] < 60  # the largest first
+    assert scores[0] > scores[1] > scores[2] > 0
+
+
+def test_labeled_rows_cover_their_cluster_so_the_batch_goes_elsewhere():
+    X = clusters([40, 20], [(0, 0), (10, 0)])
+    candidates = np.ones(60, dtype=bool)
+    candidates[:3] = False  # three labels in the large cluster
+    indices, _ = UncertaintyHerding(random_state=0).select(
+        uniform_model(2), X, 1, candidates=candidates, X_labeled=X[:3])
+    assert indices[0] >= 40
+
+
+def test_the_batch_covers_the_uncertain_cluster_not_the_larger_certain_one():
+    # Cluster A (40 rows) lies deep in class 0; cluster B (10 rows) on the boundary.
+    X = clusters([40, 10, 10], [(-6, 0), (0, 0), (6, 0)])
+    model = LogisticRegression().fit([[-6, 0], [-5, 0], [5, 0], [6, 0]], [0, 0, 1, 1])
+    indices, _ = UncertaintyHerding(random_state=0).select(model, X, 1)
+    assert 40 <= indices[0] < 50
+    # Without the weight (every row as uncertain), coverage alone picks cluster A.
+    indices, _ = UncertaintyHerding(random_state=0).select(uniform_model(2), X, 1)
+    assert indices[0] < 40
+
+
+def test_the_kernel_narrows_as_labels_accumulate():
+    X = np.random.RandomState(0).randn(300, 3)
+    kernel = _Kernel(lambda rows: rows, X, np.arange(300))
+    widths = [kernel.bandwidth(m) for m in (4, 10, 30, 100)]
+    assert widths == sorted(widths, reverse=True) and widths[-1] < widths[0] / 2
+    # Never narrower than the distance to the 5th nearest row.
+    assert kernel.bandwidth(10_000) == kernel.bandwidth(60)
+
+
+def gain(K, weight, covered):
+    return weight @ np.maximum(K - covered[:, None], 0.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(n_rows=st.integers(2, 30), n=st.integers(1, 8), seed=st.integers(0, 10_000))
+def test_lazy_greedy_makes_every_pick_a_greedy_best(n_rows, n, seed):
+    rng = np.random.RandomState(seed)
+    Z = rng.randn(n_rows, 2)
+    kernel = _Kernel(lambda rows: rows, Z, np.arange(n_rows))
+    width = kernel.bandwidth(3)
+    K = np.exp(-((Z[:, None] - Z[None]) ** 2).sum(-1) / width)
+    weight, covered = rng.rand(n_rows), 0.5 * rng.rand(n_rows)
+    alive = rng.rand(n_rows) < 0.8
+    alive[0] = True
+    n = min(n, int(alive.sum()))
+    chosen, scores = _lazy_greedy(kernel, width, weight, covered, alive, n,
+                                  np.random.RandomState(0))
+    assert len(set(chosen.tolist())) == n and alive[chosen].all()
+    for i, score in zip(chosen, scores, strict=True):
+        gains = gain(K, weight, covered)
+        gains[~alive] = -np.inf
+        # The pick's gain is the largest one (up to float32 rounding), and reported.
+        assert gains[i] == pytest.approx(gains.max(), rel=1e-5, abs=1e-6)
+        assert score == pytest.approx(gains[i], rel=1e-5, abs=1e-6)
+        alive[i] = False
+        covered = np.maximum(covered, K[:, i])
+    assert np.all(np.diff(scores) <= 1e-6)  # gains only shrink (submodular)
+
+
+def test_the_pool_is_sampled_and_embedded_once_per_fit():
+    X, y = make_blobs(n_samples=400, centers=4, random_state=0)
+    y_partial = np.full_like(y, -1)
+    y_partial[[np.flatnonzero(y == c)[0] for c in range(4)]] = np.arange(4)
+    strategy = UncertaintyHerding(max_rows=150, random_state=0)
+    clf = ActiveLearningClassifier(
+        make_pipeline(StandardScaler(), LogisticRegression()), oracle=SimulatedOracle(X, y),
+        query_strategy=strategy, budget=20, batch_size=5, random_state=0).fit(X, y_partial)
+    fitted = clf.query_strategy_
+    assert fitted.sample_.shape == (150,)
+    asked = np.concatenate([h["query_indices"] for h in clf.history_[1:]])
+    assert np.isin(asked, fitted.sample_).all() and len(set(asked.tolist())) == 20
+    kernel = fitted._kernel
+    fitted.select(clf.estimator_, X, 2, candidates=y_partial == -1,
+                  X_labeled=X[y_partial != -1], y_labeled=y[y_partial != -1],
+                  unfitted_estimator=clf.estimator)
+    assert fitted._kernel is kernel  # kept within a fit ...
+    assert "_kernel" not in clone(fitted).__dict__  # ... and not by a fresh clone
+
+
+def test_a_pickled_model_does_not_carry_the_distances():
+    X, y = make_blobs(n_samples=1200, centers=3, random_state=0)
+    y_partial = np.full_like(y, -1)
+    y_partial[[np.flatnonzero(y == c)[0] for c in range(3)]] = np.arange(3)
+    fitted = {}
+    for name in ("margin", "auto"):
+        fitted[name] = ActiveLearningClassifier(
+            oracle=SimulatedOracle(X, y), query_strategy=name, budget=6, batch_size=3,
+            random_state=0).fit(X, y_partial).set_params(oracle=None)
+    assert fitted["auto"].query_strategy_._kernel.sq.nbytes > 5_000_000
+    size = {name: len(pickle.dumps(clf)) for name, clf in fitted.items()}
+    assert size["auto"] < size["margin"] + 50_000  # sample_ only (1 200 positions)
+    restored = pickle.loads(pickle.dumps(fitted["auto"]))
+    assert "_kernel" not in restored.query_strategy_.__dict__
+    np.testing.assert_array_equal(restored.query(X[:50], 5), fitted["auto"].query(X[:50], 5))
+
+
+def test_registered_and_beats_random_on_clustered_data():
+    X, y = make_blobs(n_samples=600, centers=8, cluster_std=1.5, random_state=3)
+    assert isinstance(get_strategy("uncertainty_herding"), UncertaintyHerding)
+    assert isinstance(get_strategy("auto"), UncertaintyHerding)
+    accuracy = {}
+    for name in ("random", "uncertainty_herding"):
+        scores = []
+        for seed in range(3):
+            y_partial = np.full_like(y, -1)
+            rng = np.random.RandomState(seed)
+            y_partial[[rng.choice(np.flatnonzero(y == c)) for c in range(8)]] = np.arange(8)
+            clf = ActiveLearningClassifier(
+                LogisticRegression(max_iter=1000), oracle=SimulatedOracle(X, y),
+                query_strategy=name, budget=16, batch_size=8, random_state=seed,
+            ).fit(X, y_partial)
+            scores.append(clf.score(X, y))
+        accuracy[name] = np.mean(scores)
+    assert accuracy["uncertainty_herding"] > accuracy["random"] + 0.01
+
+
+@pytest.mark.parametrize("params, match", [({"measure": "nope"}, "measure"),
+                                           ({"max_rows": 1}, "max_rows")])
+def test_rejects_bad_parameters(params, match):
+    with pytest.raises(ValueError, match=match):
+        UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
