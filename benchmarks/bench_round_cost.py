@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
 
-DEFAULT = ("margin", "auto", "typiclust", "bandit", "falcun", "badge",
+DEFAULT = ("margin", "auto", "explore_then_exploit", "typiclust", "bandit", "falcun", "badge",
            "expected_error_reduction")
 
 

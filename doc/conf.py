@@ -156,9 +156,10 @@ def rst_table(header, rows, widths=None):
 
 
 BENCH_TABLES = {
-    "label_efficiency_aulc.rst": "### Summary by part, eight strategies (77 datasets, 10 seeds)",
+    "label_efficiency_aulc.rst": "### Summary by part, nine strategies (86 datasets, 10 seeds)",
     "label_efficiency_labels.rst":
-        "### Seventh part, every strategy, 10 seeds (held out from every rule; `auto` is rule 5)",
+        "### Seventh part, every strategy, 10 seeds (held out from every rule; "
+        "`explore_then_exploit` is rule 5)",
     "peers.rst": "### Against the peers (`bench_peers.py`)",
     "scale.rst": "### Large pools (`bench_scale.py`)",
 }

@@ -75,7 +75,8 @@ class UncertaintyHerding(QueryStrategy):
     The batch is chosen greedily to maximize the uncertainty-weighted coverage
     ``sum_x u(x) * max_{s in L + B} k(x, s)`` of the pool rows ``x`` by the labeled rows
     ``L`` and the batch ``B``, with a Gaussian kernel ``k`` and the model's uncertainty
-    ``u`` (Bae et al. 2025). While the model knows little, ``u`` is high everywhere and
+    ``u`` (Bae et al.'s uncertainty coverage, without their temperature scaling of the
+    model's probabilities). While the model knows little, ``u`` is high everywhere and
     the batch covers the pool's dense regions (as kernel herding and TypiClust do); as
     the model learns, ``u`` concentrates near the decision boundaries and the batch
     covers those, one row per uncertain region instead of many rows from the most
@@ -86,7 +87,18 @@ class UncertaintyHerding(QueryStrategy):
     The pool (or a random ``max_rows`` of its rows) is embedded and its pairwise
     distances computed once per fit; a round then costs one ``predict_proba`` of those
     rows and ``O(max_rows**2)`` arithmetic (lazy greedy: gains only shrink as the batch
-    grows). Rows outside the sample are never picked.
+    grows): 1.6x-2.2x a margin round at a 1 000- and 10 000-row pool
+    (``benchmarks/bench_round_cost.py``). Rows outside the sample are never picked.
+
+    It is the ``"auto"`` strategy. On the 86 datasets of
+    ``benchmarks/label_efficiency.py`` (LogisticRegression, 2 labels per class to start,
+    10 seeds) it gains +0.0266 AULC over random sampling on average, against +0.0208 for
+    :class:`ExploreThenExploit`, +0.0159 for Falcun and +0.0141 for margin, and more than
+    knowing each dataset's best other strategy would gain (+0.0221). Where most features
+    are noise around a curved boundary, or the binary signal is weak and noisy, it can
+    lose to random (two moons with 20 noise features: -0.039): the central rows it
+    covers then have small noise values, and a linear model fitted on them weighs the
+    noise wrongly. :class:`ExploreThenExploit` never lost more than 0.008 there.
 
     Parameters
     ----------
@@ -110,12 +122,14 @@ class UncertaintyHerding(QueryStrategy):
     Distances are measured in the output of the estimator's preprocessing steps fitted
     on the pool without labels (as :class:`TypiClust`'s), or in the input features
     when the estimator is not a ``Pipeline``; they stay fixed during a fit, so they are
-    computed once.
+    computed once. Called directly with a fitted ``Pipeline`` and no
+    ``unfitted_estimator``, its fitted steps embed the rows, at every call. A pickled
+    strategy does not keep the distances.
 
     References
     ----------
-    Bae, W., Sutherland, D. J. & Oliveira, G. L. (2025). Uncertainty herding: one active
-    learning method for all label budgets. ICLR.
+    Bae, W., Oliveira, G. L. & Sutherland, D. J. (2024). Uncertainty herding: one active
+    learning method for all label budgets. arXiv:2412.20644.
 
     Examples
     --------
