@@ -76,6 +76,12 @@ def _relabel(y, share, n_classes, seed):
     return y
 
 
+def _with_noise_features(X, n_noise, seed):
+    """``X`` next to ``n_noise`` standard normal features drawn with ``seed``."""
+    noise = np.random.RandomState(seed).normal(size=(X.shape[0], n_noise))
+    return np.column_stack([X, noise])
+
+
 def _moons(n_samples, noise, flip, n_noise=8, seed=0):
     """Two moons with a share ``flip`` of the labels flipped and ``n_noise`` Gaussian
     noise features: binary."""
@@ -441,14 +447,13 @@ def _breast_cancer_flip():
 def _wine_noise_features():
     """Wine with 20 Gaussian noise features next to its 13: 3 classes, small."""
     X, y = load_wine(return_X_y=True)
-    noise = np.random.RandomState(23).normal(size=(X.shape[0], 20))
-    return np.column_stack([X, noise]), y
+    return _with_noise_features(X, 20, seed=23), y
 
 
 def _moons_wide():
     """Two moons (noise 0.2) with 20 noise features, no flipped labels: binary."""
     X, y = make_moons(n_samples=2000, noise=0.2, random_state=24)
-    return np.column_stack([X, np.random.RandomState(25).normal(size=(2000, 20))]), y
+    return _with_noise_features(X, 20, seed=25), y
 
 
 # Defined after rule 5 was checked on the seventh part, before any further rule was
@@ -624,7 +629,7 @@ def _blobs_noise_features():
     """6 Gaussian blobs in 4 dimensions next to 20 pure-noise features."""
     X, y = make_blobs(n_samples=1800, centers=6, n_features=4, cluster_std=1.5,
                       random_state=51)
-    return np.column_stack([X, np.random.RandomState(52).normal(size=(1800, 20))]), y
+    return _with_noise_features(X, 20, seed=52), y
 
 
 def _penguin_bill():
@@ -671,13 +676,13 @@ ELEVENTH_SOURCES = {
 def _iris_noise_features():
     """Iris next to 12 pure-noise features: 3 classes, small, mostly irrelevant features."""
     X, y = load_iris(return_X_y=True)
-    return np.column_stack([X, np.random.RandomState(60).normal(size=(X.shape[0], 12))]), y
+    return _with_noise_features(X, 12, seed=60), y
 
 
 def _circles_noise_features():
     """Two noisy circles next to 10 pure-noise features: binary, no linear boundary."""
     X, y = make_circles(n_samples=1500, noise=0.1, factor=0.5, random_state=61)
-    return np.column_stack([X, np.random.RandomState(62).normal(size=(1500, 10))]), y
+    return _with_noise_features(X, 10, seed=62), y
 
 
 def _car_mpg_high():

@@ -54,8 +54,12 @@ class _Kernel:
         """Kernel values of every sampled row with row ``i``."""
         return np.exp(self.sq[:, i] / np.float32(-width))
 
+    def gain(self, i, weight, covered, width):
+        """Weighted coverage row ``i`` adds: ``sum_x w(x) max(0, k(x, i) - cov(x))``."""
+        return float(weight @ np.maximum(self.column(i, width) - covered, 0.0))
+
     def gains(self, weight, covered, width):
-        """Weighted coverage each row adds: ``sum_x w(x) max(0, k(x, c) - cov(x))``."""
+        """:meth:`gain` of every row, the kernel computed a block of columns at a time."""
         n_rows = self.sq.shape[0]
         out = np.empty(n_rows)
         scale = np.float32(-1.0 / width)
@@ -210,8 +214,7 @@ def _lazy_greedy(kernel, width, weight, covered, alive, n, rng):
     while len(chosen) < n:
         i = int(np.argmax(bound))
         if not fresh[i]:
-            column = kernel.column(i, width)
-            bound[i] = float(weight @ np.maximum(column - covered, 0.0)) + jitter[i]
+            bound[i] = kernel.gain(i, weight, covered, width) + jitter[i]
             fresh[i] = True
             continue
         chosen.append(i)
