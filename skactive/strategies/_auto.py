@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ..utils._indexing import num_rows, take_rows
+from ..utils._indexing import num_rows, pool_token, take_rows
 from ..utils._param_validation import Interval
 from ._base import QueryStrategy
 from ._cold_start import MAX_CLUSTERS, _cluster, _pick_uncovered, _subsample, typicality
@@ -67,7 +67,8 @@ class ExploreThenExploit(QueryStrategy):
     from the answers of the current fit. The pool (or a random 5 000 of its rows) is
     clustered once per fit, in the feature space of the estimator's transformer steps
     fitted on the pool (at most 100 000 of its rows), and the typicality of every row
-    is computed once. Each round it *explores* as :class:`TypiClust` does on those
+    is computed once (a direct ``select`` call with another pool, even of the same
+    size, clusters it and starts exploring afresh). Each round it *explores* as :class:`TypiClust` does on those
     clusters (the most typical row of the largest cluster with the fewest labels) and
     records what the current model predicts for the picked rows. When their labels
     arrive, the model's error on the last ``window`` explored rows is measured: typical
@@ -210,9 +211,13 @@ class ExploreThenExploit(QueryStrategy):
         return strategy
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
-        if getattr(self, "clusters_", None) is None:
+        # Another pool (even of the same size) starts a new exploration on its clusters.
+        token = None if context.candidates is None else pool_token(X_pool)
+        stale = token is not None and getattr(self, "_pool_token", token) != token
+        if getattr(self, "clusters_", None) is None or stale:
             if context.candidates is None:  # query() on new rows: no fit to learn from
                 return self._exploit(estimator, X_pool, n, rng, context)
+            self._pool_token = token
             k = self.n_clusters or context.n_labeled + 10 * n
             embed = self._embedding(None, X_pool, context)
             self.clusters_ = _Clusters(embed, X_pool, positions, k, self.k_neighbors, rng)

@@ -4,7 +4,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 from sklearn.utils import check_random_state
 
-from ..utils._indexing import num_rows, score_top_n, take_rows
+from ..utils._indexing import num_rows, pool_token, score_top_n, take_rows
 from ..utils._param_validation import validate_params
 from ..utils._select import top_n
 from ._common import (
@@ -188,11 +188,12 @@ class QueryStrategy(BaseEstimator):
         if estimator is not None or transformer_steps(context.unfitted_estimator) is None:
             return lambda X_rows: features(estimator, X_rows, owner=owner)
         fitted = getattr(self, "cold_start_transformer_", None)
-        if fitted is None or getattr(self, "_cold_start_rows", None) != num_rows(X_pool):
+        token = pool_token(X_pool)
+        if fitted is None or getattr(self, "_cold_start_pool", None) != token:
             fitted = transformer_steps(clone(context.unfitted_estimator)).fit(
                 _transformer_sample(X_pool))
             self.cold_start_transformer_ = fitted
-            self._cold_start_rows = num_rows(X_pool)
+            self._cold_start_pool = token
         return lambda X_rows: as_numeric(fitted.transform(X_rows), owner)
 
 

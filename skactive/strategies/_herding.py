@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from sklearn.metrics.pairwise import euclidean_distances
 
-from ..utils._indexing import num_rows, take_rows
+from ..utils._indexing import pool_token, take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
 from ._cold_start import _subsample
@@ -126,7 +126,8 @@ class UncertaintyHerding(QueryStrategy):
     Distances are measured in the output of the estimator's preprocessing steps fitted
     on the pool without labels (as :class:`TypiClust`'s), or in the input features
     when the estimator is not a ``Pipeline``; they stay fixed during a fit, so they are
-    computed once. Called directly with a fitted ``Pipeline`` and no
+    computed once per pool (a direct ``select`` call with another pool, even of the
+    same size, computes them again). Called directly with a fitted ``Pipeline`` and no
     ``unfitted_estimator``, its fitted steps embed the rows, at every call. A pickled
     strategy does not keep the distances.
 
@@ -169,10 +170,13 @@ class UncertaintyHerding(QueryStrategy):
         if context.candidates is None or not fixed:
             kernel = self._new_kernel(None if pool_steps else estimator, X_pool, positions,
                                       rng, context)
-        elif kernel is None or getattr(self, "_pool_rows", None) != num_rows(X_pool):
-            kernel = self._kernel = self._new_kernel(None, X_pool, positions, rng, context)
-            self._pool_rows = num_rows(X_pool)
-            self.sample_ = kernel.positions
+        else:
+            token = pool_token(X_pool)  # another pool, even of the same size: recompute
+            if kernel is None or getattr(self, "_pool_token", None) != token:
+                kernel = self._kernel = self._new_kernel(None, X_pool, positions, rng,
+                                                         context)
+                self._pool_token = token
+                self.sample_ = kernel.positions
         alive = (np.ones(kernel.positions.shape[0], dtype=bool) if context.candidates is None
                  else context.candidates[kernel.positions])
         n = min(n, int(alive.sum()))
@@ -192,7 +196,7 @@ class UncertaintyHerding(QueryStrategy):
     def __getstate__(self):
         # The distances (O(max_rows**2)) serve one fit: a pickled model does not carry them.
         state = super().__getstate__()
-        for cache in ("_kernel", "_pool_rows"):
+        for cache in ("_kernel", "_pool_token"):
             state.pop(cache, None)
         return state
 

@@ -3,6 +3,7 @@
 import numpy as np
 import scipy.sparse as sp
 from joblib import effective_n_jobs
+from joblib import hash as joblib_hash
 
 from ._select import local_top_n, merge_top_n
 from ._threads import run_parallel
@@ -14,6 +15,7 @@ __all__ = [
     "is_dask_array",
     "iter_chunks",
     "num_rows",
+    "pool_token",
     "score_in_chunks",
     "score_top_n",
     "take_rows",
@@ -40,6 +42,23 @@ def num_rows(X):
 def is_dask_array(X):
     """True for a ``dask.array.Array``, detected without importing dask."""
     return type(X).__module__.startswith("dask.") and hasattr(X, "chunks")
+
+
+# Rows, spread evenly over the pool, whose digest tells one pool from another.
+_TOKEN_ROWS = 16
+
+
+def pool_token(X):
+    """A cheap fingerprint of a pool, for a strategy that keeps what it computed from one
+    pool (distances, clusters) for the rounds of a fit: another pool, even of the same
+    size, gets another token. The row count and a digest of ``_TOKEN_ROWS`` rows spread
+    evenly over the pool; for a dask array, its name (dask's token of the collection's
+    content and graph), so no block is computed."""
+    n_rows = num_rows(X)
+    if is_dask_array(X):
+        return n_rows, X.name
+    rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, _TOKEN_ROWS)).astype(np.intp))
+    return n_rows, joblib_hash(take_rows(X, rows) if n_rows else None)
 
 
 def apply_rows(method, X):

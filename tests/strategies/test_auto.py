@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.datasets import make_blobs, make_classification
+from sklearn.linear_model import LogisticRegression
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
@@ -263,3 +264,28 @@ def test_exploit_after_cap_none_follows_exploit(monkeypatch):
     assert clf.query_strategy_.switch_reason_ == "max_per_class"
     assert isinstance(clf.query_strategy_.exploit_strategy_, UncertaintySampling)
     assert ranked == []
+
+
+def test_a_new_pool_of_the_same_size_is_clustered_afresh():
+    # Direct select() calls on one instance with another pool of the same size start a
+    # new exploration on that pool's clusters instead of the first pool's.
+    X_first, y_first = _blobs(3)
+    X_second, y_second = _blobs(3)
+    X_second = X_second[::-1] + 100.0
+    y_second = y_second[::-1]
+
+    def select(strategy, X, y):
+        labeled = np.concatenate([np.flatnonzero(y == c)[:2] for c in range(3)])
+        candidates = np.ones(X.shape[0], dtype=bool)
+        candidates[labeled] = False
+        fitted = LogisticRegression().fit(X[labeled], y[labeled])
+        return strategy.select(fitted, X, 2, candidates=candidates, X_labeled=X[labeled],
+                               y_labeled=y[labeled], random_state=0)[0]
+
+    strategy = ExploreThenExploit(exploit="margin", random_state=0)
+    select(strategy, X_first, y_first)
+    clusters = strategy.clusters_
+    got = select(strategy, X_second, y_second)
+    expected = select(ExploreThenExploit(exploit="margin", random_state=0), X_second, y_second)
+    np.testing.assert_array_equal(got, expected)
+    assert strategy.clusters_ is not clusters

@@ -155,3 +155,14 @@ def test_every_name_runs_end_to_end_in_the_classifier(name, dataset, per_class):
     assert clf.n_queries_ == 6
     asked = np.concatenate([h["query_indices"] for h in clf.history_[1:]])
     assert len(set(asked.tolist())) == 6
+
+
+def test_a_new_pool_of_the_same_size_refits_the_cold_start_steps():
+    rng = np.random.RandomState(0)
+    first, second = rng.randn(60, 2), 50.0 + 10.0 * rng.randn(60, 2)
+    pipe = make_pipeline(StandardScaler(), LogisticRegression())
+    strategy = TypiClust(random_state=0)
+    strategy.select(None, first, 2, unfitted_estimator=clone(pipe))
+    strategy.select(None, second, 2, unfitted_estimator=clone(pipe))
+    scaler = strategy.cold_start_transformer_[0]
+    np.testing.assert_allclose(scaler.mean_, second.mean(axis=0))

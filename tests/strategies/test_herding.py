@@ -159,3 +159,21 @@ def test_registered_and_beats_random_on_clustered_data():
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
+
+
+def test_a_new_pool_of_the_same_size_gets_its_own_distances():
+    # Direct select() calls on one instance: the cache must follow the pool, not its size.
+    first = clusters([200, 100], [(0, 0), (10, 0)])
+    second = clusters([100, 200], [(0, 0), (10, 0)], seed=1)
+    candidates = np.ones(300, dtype=bool)
+    strategy = UncertaintyHerding(random_state=0)
+    strategy.select(uniform_model(2), first, 1, candidates=candidates)
+    got, _ = strategy.select(uniform_model(2), second, 1, candidates=candidates)
+    expected, _ = UncertaintyHerding(random_state=0).select(
+        uniform_model(2), second, 1, candidates=candidates)
+    np.testing.assert_array_equal(got, expected)
+    assert got[0] >= 100  # the largest cluster of the second pool
+    # The same pool again keeps the cached distances.
+    kernel = strategy._kernel
+    strategy.select(uniform_model(2), second, 1, candidates=candidates)
+    assert strategy._kernel is kernel
