@@ -68,9 +68,10 @@ class ExploreThenExploit(QueryStrategy):
     clustered once per fit, in the feature space of the estimator's transformer steps
     fitted on the pool (at most 100 000 of its rows), and the typicality of every row
     is computed once (a direct ``select`` call with another pool, even of the same
-    size, clusters it and starts exploring afresh). Each round it *explores* as :class:`TypiClust` does on those
-    clusters (the most typical row of the largest cluster with the fewest labels) and
-    records what the current model predicts for the picked rows. When their labels
+    size, clusters it and starts exploring afresh). Each round it *explores* as
+    :class:`TypiClust` does on those clusters (the most typical row of the largest
+    cluster with the fewest labels) and records what the current model predicts for
+    the picked rows. When their labels
     arrive, the model's error on the last ``window`` explored rows is measured: typical
     rows the model gets wrong show regions it has not learned, so exploring goes on.
     It switches to ``exploit`` for the rest of the fit as soon as

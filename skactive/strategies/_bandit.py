@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..utils._indexing import num_rows, take_rows
+from ..utils._indexing import num_rows, pool_token, take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
 from ._common import strategies_of
@@ -308,9 +308,12 @@ class StrategyBandit(QueryStrategy):
         return rows, scores
 
     def _round_state(self, estimator, X_pool, rng, context):
-        """The state of this fit: created at the first call, rewarded at the next ones."""
+        """The state of this fit: created at the first call (or when another pool, even
+        of the same size, is passed), rewarded at the next ones."""
         state = getattr(self, "state_", None)
-        if state is None:
+        token = pool_token(X_pool)
+        if state is None or getattr(self, "_pool_token", token) != token:
+            self._pool_token = token
             n_rows = num_rows(X_pool)
             probe = np.sort(rng.choice(n_rows, size=min(_N_PROBE, n_rows), replace=False))
             state = self.state_ = _FitState(self._fresh_arms(), rng, probe)

@@ -279,3 +279,20 @@ def test_skipped_answers_do_not_break_the_rewards(binary_problem):
         fitted = clf.query_strategy_
         assert clf.n_queries_ == 12 and fitted.arm_counts_.sum() == 12
         assert np.isfinite(fitted.state_.log_weights).all()
+
+
+def test_a_new_pool_starts_a_new_state():
+    # Direct select() calls on one instance: another pool (here smaller, so the first
+    # pool's probe rows do not exist in it) gets the state a fresh bandit would have.
+    rng = np.random.RandomState(0)
+    first, second = rng.randn(300, 2), rng.randn(80, 2)
+    model = LogisticRegression().fit([[-1, 0], [1, 0]], [0, 1])
+    bandit = StrategyBandit(random_state=0, reward="model_change")
+    bandit.select(model, first, 2, candidates=np.ones(300, dtype=bool))
+    state = bandit.state_
+    got, _ = bandit.select(model, second, 2, candidates=np.ones(80, dtype=bool))
+    fresh = StrategyBandit(random_state=0, reward="model_change")
+    expected, _ = fresh.select(model, second, 2, candidates=np.ones(80, dtype=bool))
+    assert bandit.state_ is not state and bandit.state_.probe.max() < 80
+    np.testing.assert_array_equal(got, expected)
+    assert bandit.arm_history_ == fresh.arm_history_
