@@ -6,7 +6,7 @@ import numbers
 import numpy as np
 from sklearn.base import clone
 
-from ..utils._indexing import num_rows, pool_token, take_rows
+from ..utils._indexing import num_rows, take_rows
 from ..utils._param_validation import Interval
 from ._base import QueryStrategy
 from ._cold_start import MAX_CLUSTERS, _cluster, _pick_uncovered, _subsample, typicality
@@ -212,13 +212,13 @@ class ExploreThenExploit(QueryStrategy):
         return strategy
 
     def _select_batch(self, estimator, X_pool, positions, n, rng, context):
-        # Another pool (even of the same size) starts a new exploration on its clusters.
-        token = None if context.candidates is None else pool_token(X_pool)
-        stale = token is not None and getattr(self, "_pool_token", token) != token
-        if getattr(self, "clusters_", None) is None or stale:
+        # Another pool (even of the same size) starts a new exploration on its clusters;
+        # query() on new rows (no candidates) leaves the fit's state alone.
+        new_pool = (context.candidates is not None
+                    and self._pool_changed(X_pool, "_pool_token"))
+        if getattr(self, "clusters_", None) is None or new_pool:
             if context.candidates is None:  # query() on new rows: no fit to learn from
                 return self._exploit(estimator, X_pool, n, rng, context)
-            self._pool_token = token
             k = self.n_clusters or context.n_labeled + 10 * n
             embed = self._embedding(None, X_pool, context)
             self.clusters_ = _Clusters(embed, X_pool, positions, k, self.k_neighbors, rng)

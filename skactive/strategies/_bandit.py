@@ -4,7 +4,7 @@ import numbers
 
 import numpy as np
 
-from ..utils._indexing import num_rows, pool_token, take_rows
+from ..utils._indexing import num_rows, take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
 from ._common import strategies_of
@@ -311,9 +311,7 @@ class StrategyBandit(QueryStrategy):
         """The state of this fit: created at the first call (or when another pool, even
         of the same size, is passed), rewarded at the next ones."""
         state = getattr(self, "state_", None)
-        token = pool_token(X_pool)
-        if state is None or getattr(self, "_pool_token", token) != token:
-            self._pool_token = token
+        if self._pool_changed(X_pool, "_pool_token") or state is None:
             n_rows = num_rows(X_pool)
             probe = np.sort(rng.choice(n_rows, size=min(_N_PROBE, n_rows), replace=False))
             state = self.state_ = _FitState(self._fresh_arms(), rng, probe)

@@ -188,13 +188,19 @@ class QueryStrategy(BaseEstimator):
         if estimator is not None or transformer_steps(context.unfitted_estimator) is None:
             return lambda X_rows: features(estimator, X_rows, owner=owner)
         fitted = getattr(self, "cold_start_transformer_", None)
-        token = pool_token(X_pool)
-        if fitted is None or getattr(self, "_cold_start_pool", None) != token:
+        if self._pool_changed(X_pool, "_cold_start_pool") or fitted is None:
             fitted = transformer_steps(clone(context.unfitted_estimator)).fit(
                 _transformer_sample(X_pool))
             self.cold_start_transformer_ = fitted
-            self._cold_start_pool = token
         return lambda X_rows: as_numeric(fitted.transform(X_rows), owner)
+
+    def _pool_changed(self, X_pool, attr):
+        """Whether ``X_pool`` is another pool (even of the same size) than the one last
+        seen under ``attr``, whose cache must then be rebuilt; remembers ``X_pool``."""
+        token = pool_token(X_pool)
+        changed = getattr(self, attr, None) != token
+        setattr(self, attr, token)
+        return changed
 
 
 def _transformer_sample(X_pool):

@@ -5,7 +5,7 @@ import numbers
 import numpy as np
 from sklearn.metrics.pairwise import euclidean_distances
 
-from ..utils._indexing import pool_token, take_rows
+from ..utils._indexing import take_rows
 from ..utils._param_validation import Interval, StrOptions
 from ._base import QueryStrategy
 from ._cold_start import _subsample
@@ -170,13 +170,9 @@ class UncertaintyHerding(QueryStrategy):
         if context.candidates is None or not fixed:
             kernel = self._new_kernel(None if pool_steps else estimator, X_pool, positions,
                                       rng, context)
-        else:
-            token = pool_token(X_pool)  # another pool, even of the same size: recompute
-            if kernel is None or getattr(self, "_pool_token", None) != token:
-                kernel = self._kernel = self._new_kernel(None, X_pool, positions, rng,
-                                                         context)
-                self._pool_token = token
-                self.sample_ = kernel.positions
+        elif self._pool_changed(X_pool, "_pool_token") or kernel is None:
+            kernel = self._kernel = self._new_kernel(None, X_pool, positions, rng, context)
+            self.sample_ = kernel.positions
         alive = (np.ones(kernel.positions.shape[0], dtype=bool) if context.candidates is None
                  else context.candidates[kernel.positions])
         n = min(n, int(alive.sum()))
