@@ -11,7 +11,6 @@ from ._base import QueryStrategy
 from ._cold_start import _subsample
 from ._common import (
     MEASURES,
-    distances_to_set,
     nonnegative_uncertainty,
     predict_proba_or_softmax,
     transformer_steps,
@@ -19,56 +18,75 @@ from ._common import (
 
 __all__ = ["UncertaintyHerding"]
 
-# The kernel is never narrower than the distance to a row's 5th nearest row.
+# A row's kernel is never narrower than its distance to its 5th nearest row.
 MIN_NEIGHBORS = 5
-# Rows whose sorted distances give the bandwidth's median.
-BANDWIDTH_ROWS = 256
 # Columns of the kernel computed at once (a few MB at the default max_rows).
 GAIN_BLOCK = 256
+# Labeled rows whose distances to the sampled rows are held at once.
+LABELED_BLOCK = 1024
 
 
 class _Kernel:
-    """Squared distances between the sampled rows (float32), kept for a fit; the Gaussian
-    kernel of a round is computed from them block by block, never stored whole."""
+    """Squared distances between the sampled rows (float32) and each row's sorted
+    distances, kept for a fit; the locally scaled Gaussian kernel of a round,
+    ``k(x, y) = exp(-d(x, y)**2 / (2 s_x s_y))``, is computed from them block by block,
+    never stored whole."""
 
     def __init__(self, embed, X_pool, positions):
         self.embed = embed
         self.positions = positions
         self.F = embed(take_rows(X_pool, positions))
         self.sq = euclidean_distances(self.F, squared=True).astype(np.float32)
-        # The bandwidth's median is taken over at most BANDWIDTH_ROWS rows, spread evenly.
-        n_rows = self.sq.shape[0]
-        rows = np.unique(np.linspace(0, n_rows - 1, min(n_rows, BANDWIDTH_ROWS)).astype(int))
-        self.sorted_sq = np.sort(self.sq[rows], axis=1)
+        self.sorted_sq = np.sort(self.sq, axis=1)
 
-    def bandwidth(self, n_covered):
-        """Twice the squared width ``2 s**2``: ``s**2`` is the median squared distance of
-        a row to its ``k``-th nearest row, ``k = n_rows / n_covered`` (each labeled row
-        covers about that many rows), at least the 5th."""
+    def neighbor(self, n_covered):
+        """``k = n_rows / n_covered`` (each labeled row covers about that many rows), at
+        least the 5th: the neighbour whose distance is a row's scale ``s``."""
         n_rows = self.sq.shape[0]
-        k = min(max(MIN_NEIGHBORS, n_rows // max(n_covered, 1)), n_rows - 1)
-        s2 = float(np.median(self.sorted_sq[:, k]))
-        return 2.0 * s2 if s2 > 0 else 1.0
+        return min(max(MIN_NEIGHBORS, n_rows // max(n_covered, 1)), n_rows - 1)
 
-    def column(self, i, width):
+    def inverse_scales(self, k):
+        """``1 / s`` of every sampled row, ``s`` its distance to its ``k``-th nearest row
+        (duplicates, at distance 0, get a tiny scale: they cover only each other)."""
+        scale = np.sqrt(self.sorted_sq[:, k])
+        scale = np.maximum(scale, np.float32(1e-6) * max(float(scale.max()), 1e-12))
+        return (1.0 / scale).astype(np.float32)
+
+    def covered(self, labeled, k, inv):
+        """``max_s k(x, s)`` over the labeled rows ``s`` (their scales measured against
+        the sampled rows), for every sampled row ``x``."""
+        covered = np.zeros(self.sq.shape[0], dtype=np.float32)
+        for start in range(0, labeled.shape[0], LABELED_BLOCK):
+            sq = euclidean_distances(self.F, labeled[start:start + LABELED_BLOCK],
+                                     squared=True).astype(np.float32)
+            k_l = min(k, sq.shape[0] - 1)
+            own = np.sqrt(np.partition(sq, k_l, axis=0)[k_l])
+            own = np.maximum(own, np.float32(1.0) / inv.max())
+            block = sq * (-0.5 * inv)[:, None] / own[None, :]
+            np.exp(block, out=block)
+            np.maximum(covered, block.max(axis=1), out=covered)
+        return covered
+
+    def column(self, i, inv):
         """Kernel values of every sampled row with row ``i``."""
-        return np.exp(self.sq[:, i] / np.float32(-width))
+        return np.exp(self.sq[:, i] * inv * (np.float32(-0.5) * inv[i]))
 
-    def gain(self, i, weight, covered, width):
+    def gain(self, i, weight, covered, inv):
         """Weighted coverage row ``i`` adds: ``sum_x w(x) max(0, k(x, i) - cov(x))``."""
-        return float(weight @ np.maximum(self.column(i, width) - covered, 0.0))
+        return float(weight @ np.maximum(self.column(i, inv) - covered, 0.0))
 
-    def gains(self, weight, covered, width):
+    def gains(self, weight, covered, inv):
         """:meth:`gain` of every row, the kernel computed a block of columns at a time."""
         n_rows = self.sq.shape[0]
         out = np.empty(n_rows)
-        scale = np.float32(-1.0 / width)
         for start in range(0, n_rows, GAIN_BLOCK):
-            block = self.sq[:, start:start + GAIN_BLOCK] * scale
+            stop = start + GAIN_BLOCK
+            block = self.sq[:, start:stop] * inv[:, None]
+            block *= np.float32(-0.5) * inv[None, start:stop]
             np.exp(block, out=block)
             block -= covered[:, None]
             np.maximum(block, 0.0, out=block)
-            out[start:start + GAIN_BLOCK] = weight @ block
+            out[start:stop] = weight @ block
         return out
 
 
@@ -178,15 +196,15 @@ class UncertaintyHerding(QueryStrategy):
         n = min(n, int(alive.sum()))
         if n == 0:
             return np.empty(0, dtype=np.intp), np.empty(0)
-        width = kernel.bandwidth(context.n_labeled + n)
+        k = kernel.neighbor(context.n_labeled + n)
+        inv = kernel.inverse_scales(k)
         proba = predict_proba_or_softmax(estimator, take_rows(X_pool, kernel.positions))
         weight = nonnegative_uncertainty(proba, self.measure, scaled=True)
         if context.n_labeled:
-            near = distances_to_set(kernel.F, kernel.embed(context.X_labeled))
-            covered = np.exp(-(near ** 2) / width)
+            covered = kernel.covered(kernel.embed(context.X_labeled), k, inv)
         else:
-            covered = np.zeros(kernel.positions.shape[0])
-        chosen, scores = _lazy_greedy(kernel, width, weight, covered, alive, n, rng)
+            covered = np.zeros(kernel.positions.shape[0], dtype=np.float32)
+        chosen, scores = _lazy_greedy(kernel, inv, weight, covered, alive, n, rng)
         return kernel.positions[chosen], scores
 
     def __getstate__(self):
@@ -201,25 +219,25 @@ class UncertaintyHerding(QueryStrategy):
         return _Kernel(embed, X_pool, _subsample(positions, rng, self.max_rows))
 
 
-def _lazy_greedy(kernel, width, weight, covered, alive, n, rng):
+def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng):
     """``n`` greedy picks of the weighted facility-location gain. A gain never grows as
     the batch grows (the coverage only rises), so a stale gain bounds the fresh one:
     only the best stale candidate is recomputed until it stays best."""
     weight, covered = weight.astype(np.float32), covered.astype(np.float32)
     # Ties (equal gains) are broken by a random order, not by position.
     jitter = rng.random_sample(covered.shape[0]) * 1e-9
-    bound = np.where(alive, kernel.gains(weight, covered, width) + jitter, -np.inf)
+    bound = np.where(alive, kernel.gains(weight, covered, inv) + jitter, -np.inf)
     fresh = np.ones(covered.shape[0], dtype=bool)
     chosen, scores = [], []
     while len(chosen) < n:
         i = int(np.argmax(bound))
         if not fresh[i]:
-            bound[i] = kernel.gain(i, weight, covered, width) + jitter[i]
+            bound[i] = kernel.gain(i, weight, covered, inv) + jitter[i]
             fresh[i] = True
             continue
         chosen.append(i)
         scores.append(bound[i] - jitter[i])
         bound[i] = -np.inf
-        np.maximum(covered, kernel.column(i, width), out=covered)
+        np.maximum(covered, kernel.column(i, inv), out=covered)
         fresh[:] = False
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)

@@ -30,12 +30,18 @@ def clusters(sizes, centers, seed=0):
     return np.vstack([c + 0.1 * rng.randn(s, 2) for s, c in zip(sizes, centers, strict=True)])
 
 
-def test_a_model_unsure_everywhere_covers_the_largest_cluster_then_the_next():
+@pytest.mark.parametrize("n, shares", [(1, [1, 0, 0]), (2, [1, 1, 0]), (4, [2, 1, 1]),
+                                       (13, [9, 3, 1])])
+def test_a_model_unsure_everywhere_spreads_the_batch_in_proportion_to_the_clusters(
+        n, shares):
+    # Each row's kernel reaches its n_rows / n-th neighbour: a pick covers about its
+    # share of the pool, so clusters get picks about in proportion to their size
+    # (40, 20 and 5 rows), the largest first.
     X = clusters([40, 20, 5], [(0, 0), (10, 0), (0, 10)])
-    indices, scores = UncertaintyHerding(random_state=0).select(uniform_model(2), X, 3)
-    assert sorted(np.searchsorted([40, 60], indices, side="right").tolist()) == [0, 1, 2]
-    assert indices[0] < 40 and 40 <= indices[1] < 60  # the largest first
-    assert scores[0] > scores[1] > scores[2] > 0
+    indices, scores = UncertaintyHerding(random_state=0).select(uniform_model(2), X, n)
+    which = np.searchsorted([40, 60], indices, side="right")
+    assert np.bincount(which, minlength=3).tolist() == shares
+    assert which[0] == 0 and np.all(np.diff(scores) <= 1e-9) and scores[-1] > 0
 
 
 def test_labeled_rows_cover_their_cluster_so_the_batch_goes_elsewhere():
@@ -58,13 +64,20 @@ def test_the_batch_covers_the_uncertain_cluster_not_the_larger_certain_one():
     assert indices[0] < 40
 
 
-def test_the_kernel_narrows_as_labels_accumulate():
-    X = np.random.RandomState(0).randn(300, 3)
+def test_the_kernel_narrows_as_labels_accumulate_and_scales_with_the_density():
+    rng = np.random.RandomState(0)
+    X = np.vstack([rng.randn(200, 3), 10 + 5 * rng.randn(100, 3)])  # dense, then sparse
     kernel = _Kernel(lambda rows: rows, X, np.arange(300))
-    widths = [kernel.bandwidth(m) for m in (4, 10, 30, 100)]
-    assert widths == sorted(widths, reverse=True) and widths[-1] < widths[0] / 2
+    scales = [1 / kernel.inverse_scales(kernel.neighbor(m)) for m in (4, 10, 30, 100)]
+    means = [float(np.median(s)) for s in scales]
+    assert means == sorted(means, reverse=True) and means[-1] < means[0] / 2
+    # A row's scale is its distance to its k-th nearest row: wider where rows are sparse.
+    k = kernel.neighbor(30)
+    distances = np.sqrt(np.sort(((X[:, None] - X[None]) ** 2).sum(-1), axis=1)[:, k])
+    np.testing.assert_allclose(scales[2], distances, rtol=1e-4)
+    assert np.median(scales[2][200:]) > 3 * np.median(scales[2][:200])
     # Never narrower than the distance to the 5th nearest row.
-    assert kernel.bandwidth(10_000) == kernel.bandwidth(60)
+    assert kernel.neighbor(10_000) == kernel.neighbor(60) == 5
 
 
 def gain(K, weight, covered):
@@ -77,13 +90,13 @@ def test_lazy_greedy_makes_every_pick_a_greedy_best(n_rows, n, seed):
     rng = np.random.RandomState(seed)
     Z = rng.randn(n_rows, 2)
     kernel = _Kernel(lambda rows: rows, Z, np.arange(n_rows))
-    width = kernel.bandwidth(3)
-    K = np.exp(-((Z[:, None] - Z[None]) ** 2).sum(-1) / width)
+    inv = kernel.inverse_scales(kernel.neighbor(3))
+    K = np.exp(-((Z[:, None] - Z[None]) ** 2).sum(-1) * inv[:, None] * inv[None, :] / 2)
     weight, covered = rng.rand(n_rows), 0.5 * rng.rand(n_rows)
     alive = rng.rand(n_rows) < 0.8
     alive[0] = True
     n = min(n, int(alive.sum()))
-    chosen, scores = _lazy_greedy(kernel, width, weight, covered, alive, n,
+    chosen, scores = _lazy_greedy(kernel, inv, weight, covered, alive, n,
                                   np.random.RandomState(0))
     assert len(set(chosen.tolist())) == n and alive[chosen].all()
     for i, score in zip(chosen, scores, strict=True):
@@ -177,3 +190,16 @@ def test_a_new_pool_of_the_same_size_gets_its_own_distances():
     kernel = strategy._kernel
     strategy.select(uniform_model(2), second, 1, candidates=candidates)
     assert strategy._kernel is kernel
+
+
+def test_labeled_coverage_uses_each_labeled_rows_own_scale(monkeypatch):
+    rng = np.random.RandomState(0)
+    Z, labeled = rng.randn(60, 3), rng.randn(7, 3) * 2
+    monkeypatch.setattr("skactive.strategies._herding.LABELED_BLOCK", 3)  # 3 blocks
+    kernel = _Kernel(lambda rows: rows, Z, np.arange(60))
+    k = kernel.neighbor(10)
+    inv = kernel.inverse_scales(k)
+    sq = ((Z[:, None] - labeled[None]) ** 2).sum(-1)  # (sampled, labeled)
+    own = np.sqrt(np.sort(sq, axis=0)[k])  # each labeled row's k-th nearest sampled row
+    expected = np.exp(-sq * inv[:, None] / own[None, :] / 2).max(axis=1)
+    np.testing.assert_allclose(kernel.covered(labeled, k, inv), expected, rtol=1e-4)
