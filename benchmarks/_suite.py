@@ -19,7 +19,8 @@ further was tried, and checks it once. ``TWELFTH`` was defined after that run, b
 any change to uncertainty herding was tried: the part such a change is checked on; it
 checked one (matching the pool first), which was not adopted. ``THIRTEENTH`` was defined
 after that run, before anything further was tried, and checked local kernel scales
-(adopted). ``FOURTEENTH`` was defined after that run, before anything further was tried.
+(adopted). ``FOURTEENTH`` was defined after that run, before anything further was tried;
+it has been run once, for ``"auto"`` and random only.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
