@@ -71,9 +71,9 @@ class ExploreThenExploit(QueryStrategy):
     size, clusters it and starts exploring afresh). Each round it *explores* as
     :class:`TypiClust` does on those clusters (the most typical row of the largest
     cluster with the fewest labels) and records what the current model predicts for
-    the picked rows. When their labels
-    arrive, the model's error on the last ``window`` explored rows is measured: typical
-    rows the model gets wrong show regions it has not learned, so exploring goes on.
+    the picked rows. When their labels arrive, the model's error on the last
+    ``window`` explored rows is measured: typical rows the model gets wrong show
+    regions it has not learned, so exploring goes on.
     It switches to ``exploit`` for the rest of the fit as soon as
 
     - that error is at most ``switch_error`` (the model has the coarse structure), or

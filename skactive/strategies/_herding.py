@@ -59,8 +59,7 @@ class _Kernel:
         for start in range(0, labeled.shape[0], LABELED_BLOCK):
             sq = euclidean_distances(self.F, labeled[start:start + LABELED_BLOCK],
                                      squared=True).astype(np.float32)
-            k_l = min(k, sq.shape[0] - 1)
-            own = np.sqrt(np.partition(sq, k_l, axis=0)[k_l])
+            own = np.sqrt(np.partition(sq, k, axis=0)[k])  # k < n_rows (neighbor)
             own = np.maximum(own, np.float32(1.0) / inv.max())
             block = sq * (-0.5 * inv)[:, None] / own[None, :]
             np.exp(block, out=block)
