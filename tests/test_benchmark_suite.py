@@ -21,7 +21,7 @@ def test_parts_are_disjoint_and_cover_the_suite():
 @pytest.mark.parametrize("part", ["tuning", "held_out", "fresh", "confirm", "late",
                                   "sixth", "seventh", "eighth", "images", "ninth",
                                   "tenth", "eleventh", "twelfth", "thirteenth",
-                                  "fourteenth"])
+                                  "fourteenth", "fifteenth"])
 def test_each_part_has_binary_and_many_class_sets(part):
     n_classes = []
     for name in _suite.PARTS[part]:
