@@ -27,8 +27,8 @@ LABELED_BLOCK = 1024
 
 
 class _Kernel:
-    """Squared distances between the sampled rows (float32) and each row's sorted
-    distances, kept for a fit; the locally scaled Gaussian kernel of a round,
+    """Squared distances between the sampled rows (float32) and each row's nearest
+    distances in order, kept for a fit; the locally scaled Gaussian kernel of a round,
     ``k(x, y) = exp(-d(x, y)**2 / (2 s_x s_y))``, is computed from them block by block,
     never stored whole."""
 
@@ -37,7 +37,17 @@ class _Kernel:
         self.positions = positions
         self.F = embed(take_rows(X_pool, positions))
         self.sq = euclidean_distances(self.F, squared=True).astype(np.float32)
-        self.sorted_sq = np.sort(self.sq, axis=1)
+        # Each row's k + 1 smallest squared distances, ascending, for the largest k asked
+        # so far: k only shrinks as labels accumulate, so a fit sorts them once.
+        self.nearest_sq = np.empty((self.sq.shape[0], 0), dtype=np.float32)
+
+    def kth_sq(self, k):
+        """Every sampled row's squared distance to its ``k``-th nearest row."""
+        if k >= self.nearest_sq.shape[1]:
+            # The copy lets the full partitioned array go at once.
+            self.nearest_sq = np.partition(self.sq, k, axis=1)[:, :k + 1].copy()
+            self.nearest_sq.sort(axis=1)
+        return self.nearest_sq[:, k]
 
     def neighbor(self, n_covered):
         """``k = n_rows / n_covered`` (each labeled row covers about that many rows), at
@@ -48,7 +58,7 @@ class _Kernel:
     def inverse_scales(self, k):
         """``1 / s`` of every sampled row, ``s`` its distance to its ``k``-th nearest row
         (duplicates, at distance 0, get a tiny scale: they cover only each other)."""
-        scale = np.sqrt(self.sorted_sq[:, k])
+        scale = np.sqrt(self.kth_sq(k))
         scale = np.maximum(scale, np.float32(1e-6) * max(float(scale.max()), 1e-12))
         return (1.0 / scale).astype(np.float32)
 
@@ -110,11 +120,11 @@ class UncertaintyHerding(QueryStrategy):
     piled its picks there.
 
     The pool (or a random ``max_rows`` of its rows) is embedded, and its pairwise
-    distances computed and sorted, once per fit; a round then costs one
-    ``predict_proba`` of those rows and ``O(max_rows**2)`` arithmetic (lazy greedy:
-    gains only shrink as the batch grows): about 2x a margin round at a 1 000-row pool
-    and 2.5x at 10 000 rows (``benchmarks/bench_round_cost.py``). Rows outside the
-    sample are never picked.
+    distances (and each row's nearest ones, in order) computed once per fit; a round
+    then costs one ``predict_proba`` of those rows and ``O(max_rows**2)`` arithmetic
+    (lazy greedy: gains only shrink as the batch grows): about 2x a margin round at a
+    1 000-row pool and 2.5x at 10 000 rows (``benchmarks/bench_round_cost.py``). Rows
+    outside the sample are never picked.
 
     It is the ``"auto"`` strategy. On the 104 datasets of
     ``benchmarks/label_efficiency.py`` before its thirteenth part (LogisticRegression,

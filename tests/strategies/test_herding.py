@@ -80,6 +80,19 @@ def test_the_kernel_narrows_as_labels_accumulate_and_scales_with_the_density():
     assert kernel.neighbor(10_000) == kernel.neighbor(60) == 5
 
 
+def test_the_kernel_keeps_only_the_nearest_distances_the_scales_need():
+    rng = np.random.RandomState(1)
+    X = rng.randn(300, 3)
+    kernel = _Kernel(lambda rows: rows, X, np.arange(300))
+    brute = np.sqrt(np.sort(((X[:, None] - X[None]) ** 2).sum(-1), axis=1))
+    # Any order of k (a fit asks for ever smaller k; a direct call may ask a larger one).
+    for m in (30, 4, 100, 30):
+        k = kernel.neighbor(m)
+        np.testing.assert_allclose(1 / kernel.inverse_scales(k), brute[:, k], rtol=1e-4)
+    # Sorted once for the largest k asked (300 // 4 = 75), not for every column.
+    assert kernel.nearest_sq.shape == (300, 76)
+
+
 def gain(K, weight, covered):
     return weight @ np.maximum(K - covered[:, None], 0.0)
 
@@ -139,7 +152,10 @@ def test_a_pickled_model_does_not_carry_the_distances():
         fitted[name] = ActiveLearningClassifier(
             oracle=SimulatedOracle(X, y), query_strategy=name, budget=6, batch_size=3,
             random_state=0).fit(X, y_partial).set_params(oracle=None)
-    assert fitted["auto"].query_strategy_._kernel.sq.nbytes > 5_000_000
+    kernel = fitted["auto"].query_strategy_._kernel
+    assert kernel.sq.nbytes > 5_000_000
+    # Only each row's nearest distances are kept sorted: k = 1200 / (3 + 3) at most.
+    assert kernel.nearest_sq.nbytes <= kernel.sq.nbytes * 201 / 1200
     size = {name: len(pickle.dumps(clf)) for name, clf in fitted.items()}
     assert size["auto"] < size["margin"] + 50_000  # sample_ only (1 200 positions)
     restored = pickle.loads(pickle.dumps(fitted["auto"]))
