@@ -766,14 +766,16 @@ THIRTEENTH_SOURCES = {
 }
 
 
-def _wine_pca2():
-    """Wine in its first 2 principal components (standardized): 3 classes, real, 2-D."""
-    from sklearn.decomposition import PCA
-    from sklearn.preprocessing import StandardScaler
+def _pca2(load):
+    """A loader of ``load``'s set in its first 2 principal components (standardized)."""
+    def pca2():
+        from sklearn.decomposition import PCA
+        from sklearn.preprocessing import StandardScaler
 
-    X, y = load_wine(return_X_y=True)
-    return PCA(n_components=2, random_state=0).fit_transform(
-        StandardScaler().fit_transform(X)), y
+        X, y = load(return_X_y=True)
+        return PCA(n_components=2, random_state=0).fit_transform(
+            StandardScaler().fit_transform(X)), y
+    return pca2
 
 
 def _circles_flip_noise():
@@ -788,7 +790,7 @@ def _circles_flip_noise():
 # Defined after local kernel scales were checked on the thirteenth part and adopted,
 # before anything further was tried: the part the next change is checked on, once.
 FOURTEENTH_SOURCES = {
-    "wine_pca2": (_wine_pca2, None),
+    "wine_pca2": (_pca2(load_wine), None),  # 3 classes, real, 2-D
     "circles_flip_noise": (_circles_flip_noise, None),
     "digits_28_thick_shifted": (_digits_28(copies=2, shift=2, angle=8.0, thick=True,
                                            seed=84), None),
@@ -819,16 +821,6 @@ def _xor_noise_features():
     return _with_noise_features(Z, 10, seed=92), y
 
 
-def _breast_cancer_pca2():
-    """Breast cancer in its first 2 principal components (standardized): binary, real."""
-    from sklearn.decomposition import PCA
-    from sklearn.preprocessing import StandardScaler
-
-    X, y = load_breast_cancer(return_X_y=True)
-    return PCA(n_components=2, random_state=0).fit_transform(
-        StandardScaler().fit_transform(X)), y
-
-
 def _circles_wide_noise():
     """Two close circles next to 12 pure-noise features: binary, no linear boundary."""
     X, y = make_circles(n_samples=1800, noise=0.1, factor=0.6, random_state=99)
@@ -839,7 +831,7 @@ def _circles_wide_noise():
 # anything further was tried: the part the next change is checked on, once.
 FIFTEENTH_SOURCES = {
     "xor_noise_features": (_xor_noise_features, None),
-    "breast_cancer_pca2": (_breast_cancer_pca2, None),
+    "breast_cancer_pca2": (_pca2(load_breast_cancer), None),  # binary, real
     "digits_28_odd_shifted": (_digits_28(copies=2, shift=2, angle=12.0,
                                          classes=[1, 3, 5, 7, 9], seed=93), None),
     "blobs_40_10d": (lambda: make_blobs(n_samples=3200, centers=40, n_features=10,
