@@ -81,6 +81,14 @@ def _relabel(y, share, n_classes, seed):
     return y
 
 
+def _flip(y, share, rng):
+    """A copy of binary ``y`` with a ``share`` of its labels flipped, drawn from ``rng``."""
+    flip = rng.rand(y.shape[0]) < share
+    y = y.copy()
+    y[flip] = 1 - y[flip]
+    return y
+
+
 def _with_noise_features(X, n_noise, seed):
     """``X`` next to ``n_noise`` standard normal features drawn with ``seed``."""
     noise = np.random.RandomState(seed).normal(size=(X.shape[0], n_noise))
@@ -93,8 +101,7 @@ def _moons(n_samples, noise, flip, n_noise=8, seed=0):
     def load():
         X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
         rng = np.random.RandomState(seed + 1)
-        flip_rows = rng.rand(y.shape[0]) < flip
-        y[flip_rows] = 1 - y[flip_rows]
+        y = _flip(y, flip, rng)
         return np.column_stack([X, rng.normal(size=(y.shape[0], n_noise))]), y
     return load
 
@@ -398,8 +405,7 @@ def _xor_noisy():
     rng = np.random.RandomState(16)
     Z = rng.normal(size=(2000, 2))
     y = ((Z[:, 0] > 0) ^ (Z[:, 1] > 0)).astype(int)
-    flip = rng.rand(2000) < 0.1
-    y[flip] = 1 - y[flip]
+    y = _flip(y, 0.1, rng)
     return np.column_stack([Z, rng.normal(size=(2000, 6))]), y
 
 
@@ -782,8 +788,7 @@ def _circles_flip_noise():
     """Two circles, 10 % of labels flipped, next to 6 pure-noise features: binary."""
     X, y = make_circles(n_samples=1600, noise=0.12, factor=0.4, random_state=81)
     rng = np.random.RandomState(82)
-    flip = rng.rand(y.shape[0]) < 0.1
-    y[flip] = 1 - y[flip]
+    y = _flip(y, 0.1, rng)
     return _with_noise_features(X, 6, seed=83), y
 
 
@@ -816,8 +821,7 @@ def _xor_noise_features():
     rng = np.random.RandomState(91)
     Z = rng.uniform(-1, 1, size=(1800, 2))
     y = ((Z[:, 0] > 0) ^ (Z[:, 1] > 0)).astype(int)
-    flip = rng.rand(y.shape[0]) < 0.1
-    y[flip] = 1 - y[flip]
+    y = _flip(y, 0.1, rng)
     return _with_noise_features(Z, 10, seed=92), y
 
 

@@ -18,10 +18,7 @@ def test_parts_are_disjoint_and_cover_the_suite():
     assert set(seen) == set(_suite.DATASETS) == set(_suite.PARTS["all"])
 
 
-@pytest.mark.parametrize("part", ["tuning", "held_out", "fresh", "confirm", "late",
-                                  "sixth", "seventh", "eighth", "images", "ninth",
-                                  "tenth", "eleventh", "twelfth", "thirteenth",
-                                  "fourteenth", "fifteenth"])
+@pytest.mark.parametrize("part", PARTS)
 def test_each_part_has_binary_and_many_class_sets(part):
     n_classes = []
     for name in _suite.PARTS[part]:
