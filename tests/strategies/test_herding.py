@@ -30,18 +30,38 @@ def clusters(sizes, centers, seed=0):
     return np.vstack([c + 0.1 * rng.randn(s, 2) for s, c in zip(sizes, centers, strict=True)])
 
 
-@pytest.mark.parametrize("n, shares", [(1, [1, 0, 0]), (2, [1, 1, 0]), (4, [2, 1, 1]),
-                                       (13, [9, 3, 1])])
+@pytest.mark.parametrize("density_power, n, shares", [
+    (0, 1, [1, 0, 0]), (0, 2, [1, 1, 0]), (0, 4, [2, 1, 1]), (0, 13, [9, 3, 1]),
+    (1, 4, [2, 1, 1]), (1, 13, [8, 4, 1])])
 def test_a_model_unsure_everywhere_spreads_the_batch_in_proportion_to_the_clusters(
-        n, shares):
+        density_power, n, shares):
     # Each row's kernel reaches its n_rows / n-th neighbour: a pick covers about its
     # share of the pool, so clusters get picks about in proportion to their size
-    # (40, 20 and 5 rows), the largest first.
+    # (40, 20 and 5 rows); the plain gain (density_power=0) takes the largest first.
     X = clusters([40, 20, 5], [(0, 0), (10, 0), (0, 10)])
-    indices, scores = UncertaintyHerding(random_state=0).select(uniform_model(2), X, n)
+    indices, scores = UncertaintyHerding(
+        density_power=density_power, random_state=0).select(uniform_model(2), X, n)
     which = np.searchsorted([40, 60], indices, side="right")
     assert np.bincount(which, minlength=3).tolist() == shares
-    assert which[0] == 0 and np.all(np.diff(scores) <= 1e-9) and scores[-1] > 0
+    assert np.all(np.diff(scores) <= 1e-6) and scores[-1] > 0
+    assert which[0] == 0 or density_power > 0
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_dividing_by_the_kernel_mass_keeps_the_batch_off_the_pools_centre(seed):
+    # In 10 dimensions a row near the centre is near more rows than one farther out,
+    # so the plain coverage gain picks central rows (0.82 of the pool's mean distance
+    # from the centre); divided by each row's kernel mass, the picks lie about as far
+    # out as the pool does.
+    X = np.random.RandomState(seed).randn(1000, 10)
+    radius = np.linalg.norm(X, axis=1)
+    picked = {}
+    for power in (0, 1, 2):
+        indices, _ = UncertaintyHerding(density_power=power, random_state=0).select(
+            uniform_model(10), X, 30)
+        picked[power] = radius[indices].mean() / radius.mean()
+    assert picked[0] < 0.85 < picked[1] < picked[2]
+    assert picked[2] > 0.95
 
 
 def test_labeled_rows_cover_their_cluster_so_the_batch_goes_elsewhere():
@@ -59,8 +79,10 @@ def test_the_batch_covers_the_uncertain_cluster_not_the_larger_certain_one():
     model = LogisticRegression().fit([[-6, 0], [-5, 0], [5, 0], [6, 0]], [0, 0, 1, 1])
     indices, _ = UncertaintyHerding(random_state=0).select(model, X, 1)
     assert 40 <= indices[0] < 50
-    # Without the weight (every row as uncertain), coverage alone picks cluster A.
-    indices, _ = UncertaintyHerding(random_state=0).select(uniform_model(2), X, 1)
+    # Without the weight (every row as uncertain), the plain coverage gain picks the
+    # largest cluster, A.
+    indices, _ = UncertaintyHerding(density_power=0, random_state=0).select(
+        uniform_model(2), X, 1)
     assert indices[0] < 40
 
 
@@ -98,8 +120,9 @@ def gain(K, weight, covered):
 
 
 @settings(max_examples=25, deadline=None)
-@given(n_rows=st.integers(2, 30), n=st.integers(1, 8), seed=st.integers(0, 10_000))
-def test_lazy_greedy_makes_every_pick_a_greedy_best(n_rows, n, seed):
+@given(n_rows=st.integers(2, 30), n=st.integers(1, 8), seed=st.integers(0, 10_000),
+       power=st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+def test_lazy_greedy_makes_every_pick_a_greedy_best(n_rows, n, seed, power):
     rng = np.random.RandomState(seed)
     Z = rng.randn(n_rows, 2)
     kernel = _Kernel(lambda rows: rows, Z, np.arange(n_rows))
@@ -110,17 +133,19 @@ def test_lazy_greedy_makes_every_pick_a_greedy_best(n_rows, n, seed):
     alive[0] = True
     n = min(n, int(alive.sum()))
     chosen, scores = _lazy_greedy(kernel, inv, weight, covered, alive, n,
-                                  np.random.RandomState(0))
+                                  np.random.RandomState(0), power)
     assert len(set(chosen.tolist())) == n and alive[chosen].all()
+    mass = K.sum(axis=0)  # each row's kernel mass, fixed for the batch
     for i, score in zip(chosen, scores, strict=True):
-        gains = gain(K, weight, covered)
+        gains = gain(K, weight, covered) / mass ** power
         gains[~alive] = -np.inf
-        # The pick's gain is the largest one (up to float32 rounding), and reported.
+        # The pick's score (gain / mass ** power) is the largest (up to float32
+        # rounding), and reported.
         assert gains[i] == pytest.approx(gains.max(), rel=1e-5, abs=1e-6)
         assert score == pytest.approx(gains[i], rel=1e-5, abs=1e-6)
         alive[i] = False
         covered = np.maximum(covered, K[:, i])
-    assert np.all(np.diff(scores) <= 1e-6)  # gains only shrink (submodular)
+    assert np.all(np.diff(scores) <= 1e-6)  # scores only shrink (submodular)
 
 
 def test_the_pool_is_sampled_and_embedded_once_per_fit():
@@ -184,7 +209,8 @@ def test_registered_and_beats_random_on_clustered_data():
 
 
 @pytest.mark.parametrize("params, match", [({"measure": "nope"}, "measure"),
-                                           ({"max_rows": 1}, "max_rows")])
+                                           ({"max_rows": 1}, "max_rows"),
+                                           ({"density_power": -1}, "density_power")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
@@ -195,10 +221,10 @@ def test_a_new_pool_of_the_same_size_gets_its_own_distances():
     first = clusters([200, 100], [(0, 0), (10, 0)])
     second = clusters([100, 200], [(0, 0), (10, 0)], seed=1)
     candidates = np.ones(300, dtype=bool)
-    strategy = UncertaintyHerding(random_state=0)
+    strategy = UncertaintyHerding(density_power=0, random_state=0)
     strategy.select(uniform_model(2), first, 1, candidates=candidates)
     got, _ = strategy.select(uniform_model(2), second, 1, candidates=candidates)
-    expected, _ = UncertaintyHerding(random_state=0).select(
+    expected, _ = UncertaintyHerding(density_power=0, random_state=0).select(
         uniform_model(2), second, 1, candidates=candidates)
     np.testing.assert_array_equal(got, expected)
     assert got[0] >= 100  # the largest cluster of the second pool
