@@ -855,6 +855,58 @@ FIFTEENTH_SOURCES = {
 }
 
 
+def _diabetes_terciles():
+    """Diabetes (442 patients): disease progression in three equal-count bands from the
+    10 baseline variables; a small, noisy real table with ordered classes."""
+    X, y = load_diabetes(return_X_y=True)
+    return X, np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
+
+
+def _wine_noise_20():
+    """Wine (3 cultivars) next to 20 pure-noise features: real, mostly noise."""
+    X, y = load_wine(return_X_y=True)
+    return _with_noise_features(X, 20, seed=101), y
+
+
+def _spirals_3_noise_features():
+    """Three spiral arms next to 4 pure-noise features: no linear boundary."""
+    X, y = _spirals(n_arms=3, per_arm=600)
+    return _with_noise_features(X, 4, seed=102), y
+
+
+
+def _quantiles_4_5d_noise():
+    """Four Gaussian shells in 5 dimensions next to 5 pure-noise features."""
+    X, y = make_gaussian_quantiles(n_samples=2400, n_features=5, n_classes=4,
+                                   random_state=107)
+    return _with_noise_features(X, 5, seed=108), y
+
+
+# Defined after the fifteenth part had been run once (to check the kernel mass of
+# "auto"), before anything further was tried: the part the next change is checked on.
+SIXTEENTH_SOURCES = {
+    "diabetes_terciles": (_diabetes_terciles, None),
+    "wine_noise_20": (_wine_noise_20, None),
+    "spirals_3_noise_features": (_spirals_3_noise_features, None),
+    "digits_28_358_rotated": (_digits_28(copies=3, shift=2, angle=15.0, classes=[3, 5, 8],
+                                         seed=103), None),
+    "blobs_50_12d": (lambda: make_blobs(n_samples=3500, centers=50, n_features=12,
+                                        cluster_std=2.5, random_state=104), None),
+    "binary_4_clusters_flip_15": (lambda: make_classification(
+        n_samples=2000, n_features=30, n_informative=8, n_clusters_per_class=4,
+        flip_y=0.15, random_state=105), None),
+    "many_24x2_imbalanced_30d": (lambda: make_classification(
+        n_samples=3600, n_features=30, n_informative=14, n_classes=24,
+        n_clusters_per_class=2, class_sep=2.0,
+        weights=list(np.linspace(2.0, 0.5, 24) / np.linspace(2.0, 0.5, 24).sum()),
+        random_state=106), None),
+    "quantiles_4_5d_noise": (_quantiles_4_5d_noise, None),
+    "imbalanced_binary_95_5": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=5, weights=[0.95, 0.05],
+        flip_y=0.02, random_state=109), None),
+}
+
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -869,16 +921,18 @@ TWELFTH = available(TWELFTH_SOURCES)
 THIRTEENTH = available(THIRTEENTH_SOURCES)
 FOURTEENTH = available(FOURTEENTH_SOURCES)
 FIFTEENTH = available(FIFTEENTH_SOURCES)
+SIXTEENTH = available(SIXTEENTH_SOURCES)
 DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM, **LATE, **SIXTH, **SEVENTH, **EIGHTH,
             **IMAGES, **NINTH, **TENTH, **ELEVENTH, **TWELFTH, **THIRTEENTH, **FOURTEENTH,
-            **FIFTEENTH}
+            **FIFTEENTH, **SIXTEENTH}
 PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH),
          "confirm": list(CONFIRM), "late": list(LATE), "sixth": list(SIXTH),
          "seventh": list(SEVENTH), "eighth": list(EIGHTH), "images": list(IMAGES),
          "ninth": list(NINTH), "tenth": list(TENTH),
          "eleventh": list(ELEVENTH), "twelfth": list(TWELFTH),
          "thirteenth": list(THIRTEENTH), "fourteenth": list(FOURTEENTH),
-         "fifteenth": list(FIFTEENTH), "all": list(DATASETS)}
+         "fifteenth": list(FIFTEENTH), "sixteenth": list(SIXTEENTH),
+         "all": list(DATASETS)}
 
 def gain_table(runs, datasets, title):
     """Markdown: per strategy, the AULC gain over random on each dataset (mean over
