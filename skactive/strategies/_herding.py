@@ -115,12 +115,11 @@ class UncertaintyHerding(QueryStrategy):
     knows little, ``u`` is high everywhere and the batch spreads over the pool; as the
     model learns, ``u`` concentrates near the decision boundaries and the batch covers
     those, one row per uncertain region instead of many rows from the most uncertain
-    one. A row's scale ``s_x`` is its
-    distance to its ``n_rows / (n_labeled + n)``-th nearest row (at least the 5th), so
-    each pick covers about its share of the pool wherever it lies, and the kernel
-    narrows as labels accumulate. With one width for every row, the rows near the
-    pool's centre were close to all others where most features are noise, and coverage
-    piled its picks there.
+    one. A row's scale ``s_x`` is its distance to its ``n_rows / (n_labeled + n)``-th
+    nearest row (at least the 5th), so each pick covers about its share of the pool
+    wherever it lies, and the kernel narrows as labels accumulate. With one width for
+    every row, the rows near the pool's centre were close to all others where most
+    features are noise, and coverage piled its picks there.
 
     Even with local scales, a row near the centre of a many-dimensional pool reaches
     more rows than one farther out, so the plain coverage gain still prefers central
@@ -136,9 +135,9 @@ class UncertaintyHerding(QueryStrategy):
     The pool (or a random ``max_rows`` of its rows) is embedded, and its pairwise
     distances (and each row's nearest ones, in order) computed once per fit; a round
     then costs one ``predict_proba`` of those rows and ``O(max_rows**2)`` arithmetic
-    (lazy greedy: scores only shrink as the batch grows): about 2x a margin round at a
-    1 000-row pool and 2.5x at 10 000 rows (``benchmarks/bench_round_cost.py``). Rows
-    outside the sample are never picked.
+    (lazy greedy: scores only shrink as the batch grows): 1.5x-2x a margin round at a
+    1 000-row pool and 2.5x-3x at 10 000 rows (``benchmarks/bench_round_cost.py``).
+    Rows outside the sample are never picked.
 
     It is the ``"auto"`` strategy. On the 122 datasets of
     ``benchmarks/label_efficiency.py`` before its fifteenth part (LogisticRegression, 2
