@@ -862,32 +862,24 @@ def _diabetes_terciles():
     return X, np.digitize(y, np.quantile(y, [1 / 3, 2 / 3]))
 
 
-def _wine_noise_20():
-    """Wine (3 cultivars) next to 20 pure-noise features: real, mostly noise."""
-    X, y = load_wine(return_X_y=True)
-    return _with_noise_features(X, 20, seed=101), y
+def _plus_noise(load, n_noise, seed):
+    """A loader: the rows of ``load()`` next to ``n_noise`` pure-noise features."""
+    def loader():
+        X, y = load()
+        return _with_noise_features(X, n_noise, seed), y
 
-
-def _spirals_3_noise_features():
-    """Three spiral arms next to 4 pure-noise features: no linear boundary."""
-    X, y = _spirals(n_arms=3, per_arm=600)
-    return _with_noise_features(X, 4, seed=102), y
-
-
-
-def _quantiles_4_5d_noise():
-    """Four Gaussian shells in 5 dimensions next to 5 pure-noise features."""
-    X, y = make_gaussian_quantiles(n_samples=2400, n_features=5, n_classes=4,
-                                   random_state=107)
-    return _with_noise_features(X, 5, seed=108), y
+    return loader
 
 
 # Defined after the fifteenth part had been run once (to check the kernel mass of
 # "auto"), before anything further was tried: the part the next change is checked on.
 SIXTEENTH_SOURCES = {
     "diabetes_terciles": (_diabetes_terciles, None),
-    "wine_noise_20": (_wine_noise_20, None),
-    "spirals_3_noise_features": (_spirals_3_noise_features, None),
+    # Wine (3 cultivars), real, next to 20 pure-noise features.
+    "wine_noise_20": (_plus_noise(lambda: load_wine(return_X_y=True), 20, 101), None),
+    # Three spiral arms next to 4 pure-noise features: no linear boundary.
+    "spirals_3_noise_features": (_plus_noise(lambda: _spirals(n_arms=3, per_arm=600), 4,
+                                             102), None),
     "digits_28_358_rotated": (_digits_28(copies=3, shift=2, angle=15.0, classes=[3, 5, 8],
                                          seed=103), None),
     "blobs_50_12d": (lambda: make_blobs(n_samples=3500, centers=50, n_features=12,
@@ -900,7 +892,9 @@ SIXTEENTH_SOURCES = {
         n_clusters_per_class=2, class_sep=2.0,
         weights=list(np.linspace(2.0, 0.5, 24) / np.linspace(2.0, 0.5, 24).sum()),
         random_state=106), None),
-    "quantiles_4_5d_noise": (_quantiles_4_5d_noise, None),
+    # Four Gaussian shells in 5 dimensions next to 5 pure-noise features.
+    "quantiles_4_5d_noise": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2400, n_features=5, n_classes=4, random_state=107), 5, 108), None),
     "imbalanced_binary_95_5": (lambda: make_classification(
         n_samples=3000, n_features=20, n_informative=5, weights=[0.95, 0.05],
         flip_y=0.02, random_state=109), None),
