@@ -105,9 +105,8 @@ class ExploreThenExploit(QueryStrategy):
     :class:`UncertaintyHerding` (``"auto"``) gains more on average (+0.0290) but loses
     more where it loses (up to 0.033 on 3 of 122 sets; this strategy lost at most 0.022
     on the 113 sets it was run on): this strategy is the choice when a floor matters
-    more than the mean. It
-    trails margin on small, easy sets, where the labels spent exploring are missed
-    (iris: +0.019 against +0.040; ``benchmarks/README.md``).
+    more than the mean. It trails margin on small, easy sets, where the labels spent
+    exploring are missed (iris: +0.019 against +0.040; ``benchmarks/README.md``).
 
     Parameters
     ----------

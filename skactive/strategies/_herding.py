@@ -260,7 +260,7 @@ class UncertaintyHerding(QueryStrategy):
         return _Kernel(embed, X_pool, _subsample(positions, rng, self.max_rows))
 
 
-def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng, density_power=0.0):
+def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng, density_power):
     """``n`` greedy picks of the weighted facility-location gain divided by the
     candidate's kernel mass to the power ``density_power``. A gain never grows as the
     batch grows (the coverage only rises) and the mass is fixed, so a stale score bounds
