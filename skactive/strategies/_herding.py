@@ -20,8 +20,8 @@ __all__ = ["UncertaintyHerding"]
 
 # A row's kernel is never narrower than its distance to its 5th nearest row.
 MIN_NEIGHBORS = 5
-# Columns of the kernel computed at once (a few MB at the default max_rows).
-GAIN_BLOCK = 256
+# Rows of the kernel computed at once (half a MB at the default max_rows).
+GAIN_BLOCK = 64
 # Labeled rows whose distances to the sampled rows are held at once.
 LABELED_BLOCK = 1024
 
@@ -36,7 +36,10 @@ class _Kernel:
         self.embed = embed
         self.positions = positions
         self.F = embed(take_rows(X_pool, positions))
-        self.sq = euclidean_distances(self.F, squared=True).astype(np.float32)
+        sq = euclidean_distances(self.F, squared=True).astype(np.float32)
+        # Symmetric to the bit, so a row of the kernel is also its column: the rounds
+        # read rows, which are contiguous.
+        self.sq = np.minimum(sq, sq.T, out=sq)
         # Each row's k + 1 smallest squared distances, ascending, for the largest k asked
         # so far: k only shrinks as labels accumulate, so a fit sorts them once.
         self.nearest_sq = np.empty((self.sq.shape[0], 0), dtype=np.float32)
@@ -66,19 +69,22 @@ class _Kernel:
         """``max_s k(x, s)`` over the labeled rows ``s`` (their scales measured against
         the sampled rows), for every sampled row ``x``."""
         covered = np.zeros(self.sq.shape[0], dtype=np.float32)
+        half_inv = np.float32(-0.5) * inv
         for start in range(0, labeled.shape[0], LABELED_BLOCK):
-            sq = euclidean_distances(self.F, labeled[start:start + LABELED_BLOCK],
-                                     squared=True).astype(np.float32)
-            own = np.sqrt(np.partition(sq, k, axis=0)[k])  # k < n_rows (neighbor)
+            # One labeled row per row of the block: its sort and its kernel are contiguous.
+            block = euclidean_distances(labeled[start:start + LABELED_BLOCK], self.F,
+                                        squared=True).astype(np.float32)
+            own = np.sqrt(np.partition(block, k, axis=1)[:, k])  # k < n_rows (neighbor)
             own = np.maximum(own, np.float32(1.0) / inv.max())
-            block = sq * (-0.5 * inv)[:, None] / own[None, :]
+            block *= half_inv[None, :]
+            block /= own[:, None]
             np.exp(block, out=block)
-            np.maximum(covered, block.max(axis=1), out=covered)
+            np.maximum(covered, block.max(axis=0), out=covered)
         return covered
 
     def column(self, i, inv):
         """Kernel values of every sampled row with row ``i``."""
-        return np.exp(self.sq[:, i] * inv * (np.float32(-0.5) * inv[i]))
+        return np.exp(self.sq[i] * inv * (np.float32(-0.5) * inv[i]))
 
     def gain(self, i, weight, covered, inv):
         """Weighted coverage row ``i`` adds: ``sum_x w(x) max(0, k(x, i) - cov(x))``."""
@@ -86,18 +92,21 @@ class _Kernel:
 
     def gains(self, weight, covered, inv):
         """:meth:`gain` of every row and its kernel mass ``sum_x k(x, i)``, the kernel
-        computed a block of columns at a time."""
+        computed a block of rows at a time (a block fits in a core's cache)."""
         n_rows = self.sq.shape[0]
         out, mass = np.empty(n_rows), np.empty(n_rows)
+        half_inv = np.float32(-0.5) * inv
+        buffer = np.empty((min(GAIN_BLOCK, n_rows), n_rows), dtype=np.float32)
         for start in range(0, n_rows, GAIN_BLOCK):
-            stop = start + GAIN_BLOCK
-            block = self.sq[:, start:stop] * inv[:, None]
-            block *= np.float32(-0.5) * inv[None, start:stop]
+            stop = min(start + GAIN_BLOCK, n_rows)
+            block = buffer[:stop - start]
+            np.multiply(self.sq[start:stop], inv[None, :], out=block)
+            block *= half_inv[start:stop, None]
             np.exp(block, out=block)
-            mass[start:stop] = block.sum(axis=0)
-            block -= covered[:, None]
+            mass[start:stop] = block.sum(axis=1)
+            block -= covered[None, :]
             np.maximum(block, 0.0, out=block)
-            out[start:stop] = weight @ block
+            out[start:stop] = block @ weight
         return out, mass
 
 
@@ -135,8 +144,8 @@ class UncertaintyHerding(QueryStrategy):
     The pool (or a random ``max_rows`` of its rows) is embedded, and its pairwise
     distances (and each row's nearest ones, in order) computed once per fit; a round
     then costs one ``predict_proba`` of those rows and ``O(max_rows**2)`` arithmetic
-    (lazy greedy: scores only shrink as the batch grows): 1.5x-2x a margin round at a
-    1 000-row pool and 2.5x-3x at 10 000 rows (``benchmarks/bench_round_cost.py``).
+    (lazy greedy: scores only shrink as the batch grows): 1.7x-1.9x a margin round at a
+    1 000-row pool and about 2.4x at 10 000 rows (``benchmarks/bench_round_cost.py``).
     Rows outside the sample are never picked.
 
     It is the ``"auto"`` strategy. On the 122 datasets of

@@ -234,6 +234,24 @@ def test_a_new_pool_of_the_same_size_gets_its_own_distances():
     assert strategy._kernel is kernel
 
 
+@pytest.mark.parametrize("block", [7, 64])
+def test_gains_and_masses_equal_the_brute_force_kernel_block_by_block(monkeypatch, block):
+    # 40 rows: five full blocks of 7 and a partial one, or a single partial block of 64.
+    monkeypatch.setattr("skactive.strategies._herding.GAIN_BLOCK", block)
+    rng = np.random.RandomState(0)
+    Z = rng.randn(40, 3) * rng.rand(40, 1)  # rows at uneven local scales
+    kernel = _Kernel(lambda rows: rows, Z, np.arange(40))
+    np.testing.assert_array_equal(kernel.sq, kernel.sq.T)
+    inv = kernel.inverse_scales(kernel.neighbor(4))
+    K = np.exp(-((Z[:, None] - Z[None]) ** 2).sum(-1) * inv[:, None] * inv[None, :] / 2)
+    weight, covered = rng.rand(40), 0.5 * rng.rand(40)
+    gains, mass = kernel.gains(weight.astype(np.float32), covered.astype(np.float32), inv)
+    np.testing.assert_allclose(gains, gain(K, weight, covered), rtol=1e-4)
+    np.testing.assert_allclose(mass, K.sum(axis=0), rtol=1e-5)
+    for i in (0, 17, 39):
+        np.testing.assert_allclose(kernel.column(i, inv), K[:, i], rtol=1e-5)
+
+
 def test_labeled_coverage_uses_each_labeled_rows_own_scale(monkeypatch):
     rng = np.random.RandomState(0)
     Z, labeled = rng.randn(60, 3), rng.randn(7, 3) * 2
