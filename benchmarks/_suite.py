@@ -1090,6 +1090,7 @@ def gain_tables(result):
                         ("tenth", "Tenth part"), ("eleventh", "Eleventh part"),
                         ("twelfth", "Twelfth part"), ("thirteenth", "Thirteenth part"),
                         ("fourteenth", "Fourteenth part"), ("fifteenth", "Fifteenth part"),
+                        ("sixteenth", "Sixteenth part"), ("seventeenth", "Seventeenth part"),
                         ("all", "Whole suite")):
         datasets = [d for d in PARTS[part] if d in present]
         if datasets and "random" in runs[0]["strategies"]:

@@ -62,3 +62,17 @@ def test_choosing_on_other_seeds_finds_a_strategy_that_is_better_on_every_seed()
     assert other == pytest.approx((0.025 + 0.02) / 2)
     table = _suite.chooser_table(runs)
     assert "| the 2 other strategies | +0.0225 | +0.0225 |" in table
+
+
+def test_the_gain_tables_show_every_part_of_the_suite():
+    # One dataset of each part, two seeds: margin gains 0.01 over random everywhere.
+    runs = []
+    for part in PARTS:
+        for seed in range(2):
+            runs.append({"dataset": _suite.PARTS[part][0], "seed": seed, "strategies": {
+                "random": {"aulc": 0.5, "round_seconds": 1.0},
+                "margin": {"aulc": 0.51, "round_seconds": 1.0}}})
+    tables = _suite.gain_tables({"runs": runs})
+    # A table per part (each of one dataset here), and one of the whole suite.
+    assert tables.count(" (1 datasets)\n") == len(PARTS)
+    assert f"#### Whole suite ({len(PARTS)} datasets)" in tables
