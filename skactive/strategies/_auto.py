@@ -103,10 +103,11 @@ class ExploreThenExploit(QueryStrategy):
     margin and +0.0159 for Falcun alone, and loses to random by at most 0.008. On the
     digits drawn as 28x28 images it gains +0.027 (margin +0.006, TypiClust +0.019).
     :class:`UncertaintyHerding` (``"auto"``) gains more on average (+0.0290) but loses
-    more where it loses (up to 0.033 on 3 of 122 sets; this strategy lost at most 0.022
-    on the 113 sets it was run on): this strategy is the choice when a floor matters
-    more than the mean. It trails margin on small, easy sets, where the labels spent
-    exploring are missed (iris: +0.019 against +0.040; ``benchmarks/README.md``).
+    more where it loses (up to 0.033; 4 of 140 sets below -0.01): this strategy lost at
+    most 0.022 on the 122 sets it was run on (2 of the sixteenth part's 9 below -0.01),
+    the choice when the worst case matters more than the mean. It trails margin on
+    small, easy sets, where the labels spent exploring are missed (iris: +0.019 against
+    +0.040; ``benchmarks/README.md``).
 
     Parameters
     ----------
