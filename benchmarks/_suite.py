@@ -904,7 +904,6 @@ SIXTEENTH_SOURCES = {
 }
 
 
-
 # Defined after the sixteenth part had been run once (to check "auto" with the kernel
 # mass, on a held-out part), before anything further was tried: the part the next
 # change is checked on.
@@ -936,6 +935,7 @@ SEVENTEENTH_SOURCES = {
     # Four spiral arms, no noise features: many arms around one centre.
     "spirals_4": (lambda: _spirals(n_arms=4, per_arm=450), None),
 }
+
 
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
@@ -1077,21 +1077,18 @@ def chooser_table(runs, title="Choosing the best strategy per dataset"):
     return "\n".join(lines)
 
 
+# Titles of the gain tables that are not "<Part> part".
+PART_TITLES = {"held_out": "Held-out part", "confirm": "Confirmation part",
+               "all": "Whole suite"}
+
+
 def gain_tables(result):
     """The gain tables of each part of the suite and of the whole suite."""
     runs = result["runs"]
     present = {r["dataset"] for r in runs}
     out = []
-    for part, title in (("tuning", "Tuning part"), ("held_out", "Held-out part"),
-                        ("fresh", "Fresh part"), ("confirm", "Confirmation part"),
-                        ("late", "Late part"), ("sixth", "Sixth part"),
-                        ("seventh", "Seventh part"), ("eighth", "Eighth part"),
-                        ("images", "Images part"), ("ninth", "Ninth part"),
-                        ("tenth", "Tenth part"), ("eleventh", "Eleventh part"),
-                        ("twelfth", "Twelfth part"), ("thirteenth", "Thirteenth part"),
-                        ("fourteenth", "Fourteenth part"), ("fifteenth", "Fifteenth part"),
-                        ("sixteenth", "Sixteenth part"), ("seventeenth", "Seventeenth part"),
-                        ("all", "Whole suite")):
+    for part in PARTS:
+        title = PART_TITLES.get(part, f"{part.capitalize()} part")
         datasets = [d for d in PARTS[part] if d in present]
         if datasets and "random" in runs[0]["strategies"]:
             out.append(gain_table(runs, datasets, f"{title} ({len(datasets)} datasets)"))
