@@ -104,8 +104,10 @@ class ExploreThenExploit(QueryStrategy):
     digits drawn as 28x28 images it gains +0.027 (margin +0.006, TypiClust +0.019).
     :class:`UncertaintyHerding` (``"auto"``) gains more on average (+0.0290) but loses
     more where it loses (up to 0.033; 4 of 140 sets below -0.01): this strategy lost at
-    most 0.022 on the 122 sets it was run on (2 of the sixteenth part's 9 below -0.01),
-    the choice when the worst case matters more than the mean. It trails margin on
+    most 0.022 on the 122 sets it was run on, the choice when the worst case matters
+    more than the mean. On the 27 sets of the three parts run once after ``"auto"``'s
+    last change it gains +0.0186 (``"auto"`` +0.0223), with 3 sets below -0.01
+    (``"auto"`` 2; ``benchmarks/README.md``, item 21). It trails margin on
     small, easy sets, where the labels spent exploring are missed (iris: +0.019 against
     +0.040; ``benchmarks/README.md``).
 

@@ -158,10 +158,12 @@ class UncertaintyHerding(QueryStrategy):
     shell, so the plain gain did better there and on circles, +0.089 against +0.024).
     On the 86 of them of the nine-strategy table the plain gain gained +0.0298, against
     +0.0207 for :class:`ExploreThenExploit`, +0.0159 for Falcun and +0.0141 for margin.
-    On the fifteenth and sixteenth parts, each run once after this change, it gains
-    +0.0264 and +0.0197, first of nine strategies in both, with one set more than 0.01
-    below random: three spiral arms among noise features, -0.023
-    (``benchmarks/README.md``, items 17, 19 and 20).
+    On the fifteenth, sixteenth and seventeenth parts, each run once after this change,
+    it gains +0.0264, +0.0197 and +0.0204 (first of nine strategies on the first two,
+    second to :class:`ExploreThenExploit` on the third; +0.0223 over their 27 sets,
+    margin +0.0112), with two sets more than 0.01 below random: three spiral arms among
+    noise features, -0.023, and two Gaussian shells, -0.013 (``benchmarks/README.md``,
+    items 17, 19, 20 and 21).
 
     Parameters
     ----------
