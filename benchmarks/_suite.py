@@ -939,7 +939,6 @@ SEVENTEENTH_SOURCES = {
 }
 
 
-
 # Defined while the seventeenth part was being run once (to check today's "auto" on a
 # held-out part), before its results were seen and before anything further was tried:
 # the part the next change is checked on.
