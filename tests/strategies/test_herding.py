@@ -86,6 +86,35 @@ def test_the_batch_covers_the_uncertain_cluster_not_the_larger_certain_one():
     assert indices[0] < 40
 
 
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_squaring_the_uncertainty_keeps_the_batch_nearer_the_boundary(seed):
+    # A strip of uniform rows across a boundary at x = 0: the uncertainty falls with
+    # |x|. Coverage alone (power 0) spreads the batch over the strip; the sharper the
+    # weight, the nearer to the boundary the batch stays while still spreading along it.
+    rng = np.random.RandomState(seed)
+    X = np.column_stack([rng.uniform(-3, 3, 300), rng.uniform(-1, 1, 300)])
+    model = LogisticRegression().fit([[-1, 0], [1, 0]], [0, 1])
+    model.coef_[:] = [[1.5, 0.0]]
+    model.intercept_[:] = 0.0
+    distance = {}
+    for power in (0, 1, 2):
+        indices, _ = UncertaintyHerding(uncertainty_power=power, random_state=0).select(
+            model, X, 12)
+        distance[power] = np.abs(X[indices, 0]).mean()
+    assert distance[0] > 1.2 > distance[1] > distance[2]
+    assert distance[2] < 0.7
+
+
+def test_uncertainty_power_zero_is_coverage_alone_whatever_the_model():
+    X = clusters([40, 10, 10], [(-6, 0), (0, 0), (6, 0)])
+    model = LogisticRegression().fit([[-6, 0], [-5, 0], [5, 0], [6, 0]], [0, 0, 1, 1])
+    alone, _ = UncertaintyHerding(uncertainty_power=0, random_state=0).select(model, X, 5)
+    unsure, _ = UncertaintyHerding(random_state=0).select(uniform_model(2), X, 5)
+    np.testing.assert_array_equal(alone, unsure)
+    weighted, _ = UncertaintyHerding(random_state=0).select(model, X, 5)
+    assert not np.array_equal(weighted, alone)
+
 def test_the_kernel_narrows_as_labels_accumulate_and_scales_with_the_density():
     rng = np.random.RandomState(0)
     X = np.vstack([rng.randn(200, 3), 10 + 5 * rng.randn(100, 3)])  # dense, then sparse
@@ -210,7 +239,8 @@ def test_registered_and_beats_random_on_clustered_data():
 
 @pytest.mark.parametrize("params, match", [({"measure": "nope"}, "measure"),
                                            ({"max_rows": 1}, "max_rows"),
-                                           ({"density_power": -1}, "density_power")])
+                                           ({"density_power": -1}, "density_power"),
+                                           ({"uncertainty_power": -1}, "uncertainty_power")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
