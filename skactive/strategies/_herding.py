@@ -261,9 +261,8 @@ class UncertaintyHerding(QueryStrategy):
         k = kernel.neighbor(context.n_labeled + n)
         inv = kernel.inverse_scales(k)
         proba = predict_proba_or_softmax(estimator, take_rows(X_pool, kernel.positions))
-        weight = nonnegative_uncertainty(proba, self.measure, scaled=True)
-        if self.uncertainty_power != 1:
-            weight = weight ** float(self.uncertainty_power)
+        weight = nonnegative_uncertainty(proba, self.measure, scaled=True) ** float(
+            self.uncertainty_power)
         if context.n_labeled:
             covered = kernel.covered(kernel.embed(context.X_labeled), k, inv)
         else:
