@@ -28,7 +28,8 @@ run, before anything further was tried, and checked the same ``"auto"`` once mor
 ``EIGHTEENTH`` was defined while that run was going, before its results were seen and
 before anything further was tried, and checked the squared uncertainty weight once.
 ``NINETEENTH`` was defined after that run, before anything further was tried: the part
-the next change is checked on, once.
+the next change is checked on, once. ``TWENTIETH`` was defined after it, before anything
+further was tried: the part the change after that is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1003,6 +1004,35 @@ NINETEENTH_SOURCES = {
                           None),
 }
 
+# Defined at the start of a session, after the nineteenth part had been defined and before
+# anything further was tried: kept for the change after the one the nineteenth checks.
+TWENTIETH_SOURCES = {
+    # Wine (3 cultivars), real, next to 10 pure-noise features.
+    "wine_noise_10": (_plus_noise(lambda: load_wine(return_X_y=True), 10, 141), None),
+    "blobs_20_3d_unequal": (lambda: make_blobs(
+        n_samples=2000, centers=20, n_features=3, cluster_std=np.linspace(0.6, 2.2, 20),
+        random_state=142), None),
+    "many_10x3_30d": (lambda: make_classification(
+        n_samples=3000, n_features=30, n_informative=10, n_classes=10,
+        n_clusters_per_class=3, class_sep=1.8, random_state=143), None),
+    # Two moons (noise 0.25), a tenth of the labels flipped, next to 3 noise features.
+    "moons_flip_10_noise_3": (_moons(2000, 0.25, 0.1, n_noise=3, seed=144), None),
+    "digits_28_358_thick_shifted": (_digits_28(copies=2, shift=3, thick=True,
+                                               classes=[3, 5, 8], seed=145), None),
+    "binary_flip_8_80d": (lambda: make_classification(
+        n_samples=2000, n_features=80, n_informative=12, flip_y=0.08,
+        random_state=146), None),
+    "imbalanced_binary_85_15_noisy": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=5, weights=[0.85, 0.15],
+        flip_y=0.05, random_state=147), None),
+    # Two circles (the inner class at the pool's centre) next to 8 pure-noise features.
+    "circles_noise_8": (_plus_noise(lambda: make_circles(
+        n_samples=2000, noise=0.08, factor=0.6, random_state=148), 8, 149), None),
+    # Two spiral arms next to 6 pure-noise features.
+    "spirals_2_noise_6": (_plus_noise(lambda: _spirals(n_arms=2, per_arm=900), 6, 150),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1021,10 +1051,11 @@ SIXTEENTH = available(SIXTEENTH_SOURCES)
 SEVENTEENTH = available(SEVENTEENTH_SOURCES)
 EIGHTEENTH = available(EIGHTEENTH_SOURCES)
 NINETEENTH = available(NINETEENTH_SOURCES)
+TWENTIETH = available(TWENTIETH_SOURCES)
 DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM, **LATE, **SIXTH, **SEVENTH, **EIGHTH,
             **IMAGES, **NINTH, **TENTH, **ELEVENTH, **TWELFTH, **THIRTEENTH, **FOURTEENTH,
             **FIFTEENTH, **SIXTEENTH, **SEVENTEENTH, **EIGHTEENTH,
-            **NINETEENTH}
+            **NINETEENTH, **TWENTIETH}
 PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH),
          "confirm": list(CONFIRM), "late": list(LATE), "sixth": list(SIXTH),
          "seventh": list(SEVENTH), "eighth": list(EIGHTH), "images": list(IMAGES),
@@ -1033,7 +1064,7 @@ PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH
          "thirteenth": list(THIRTEENTH), "fourteenth": list(FOURTEENTH),
          "fifteenth": list(FIFTEENTH), "sixteenth": list(SIXTEENTH),
          "seventeenth": list(SEVENTEENTH), "eighteenth": list(EIGHTEENTH),
-         "nineteenth": list(NINETEENTH),
+         "nineteenth": list(NINETEENTH), "twentieth": list(TWENTIETH),
          "all": list(DATASETS)}
 
 def gain_table(runs, datasets, title):
