@@ -31,7 +31,9 @@ before anything further was tried, and checked the squared uncertainty weight on
 the next change is checked on, once; it was run once for the same ``"auto"``. ``TWENTIETH``
 was defined before that run, before anything further was tried; a harness run showed
 its results for a tried change by mistake, so ``TWENTY_FIRST`` was defined then, before
-anything further was tried: the part the next change is checked on.
+anything further was tried; it checked a gated leverage weight once (not adopted).
+``TWENTY_SECOND`` was defined after that, before anything further was tried: the part
+the next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1066,6 +1068,38 @@ TWENTY_FIRST_SOURCES = {
         n_samples=2000, n_features=4, n_classes=2, random_state=160), 4, 161), None),
 }
 
+
+# Defined after the twenty-first part had checked a gated leverage weight once (item 25 of
+# benchmarks/README.md), before anything further was tried: the part the next change is
+# checked on.
+TWENTY_SECOND_SOURCES = {
+    # Breast cancer (binary), real, next to 10 pure-noise features.
+    "breast_cancer_noise_10": (_plus_noise(lambda: load_breast_cancer(return_X_y=True),
+                                           10, 162), None),
+    "blobs_18_6d_unequal": (lambda: make_blobs(
+        n_samples=2200, centers=18, n_features=6, cluster_std=np.linspace(0.7, 2.6, 18),
+        random_state=163), None),
+    "many_15x2_25d": (lambda: make_classification(
+        n_samples=3000, n_features=25, n_informative=12, n_classes=15,
+        n_clusters_per_class=2, class_sep=1.8, random_state=164), None),
+    # Two moons (noise 0.25), 5 % of the labels flipped, next to 6 noise features.
+    "moons_flip_5_noise_6": (_moons(2000, 0.25, 0.05, n_noise=6, seed=165), None),
+    "digits_28_odd_thick_shifted": (_digits_28(copies=2, shift=3, thick=True,
+                                               classes=[1, 3, 5, 7, 9], seed=167), None),
+    "binary_flip_10_50d": (lambda: make_classification(
+        n_samples=2000, n_features=50, n_informative=8, flip_y=0.1,
+        random_state=168), None),
+    "imbalanced_binary_90_10_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=6, n_clusters_per_class=2,
+        weights=[0.9, 0.1], random_state=169), None),
+    # Three Gaussian shells in 3 dimensions next to 3 pure-noise features.
+    "quantiles_3_3d_noise_3": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2400, n_features=3, n_classes=3, random_state=170), 3, 171), None),
+    # Three spiral arms next to 5 pure-noise features.
+    "spirals_3_noise_5": (_plus_noise(lambda: _spirals(n_arms=3, per_arm=600), 5, 172),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1086,10 +1120,11 @@ EIGHTEENTH = available(EIGHTEENTH_SOURCES)
 NINETEENTH = available(NINETEENTH_SOURCES)
 TWENTIETH = available(TWENTIETH_SOURCES)
 TWENTY_FIRST = available(TWENTY_FIRST_SOURCES)
+TWENTY_SECOND = available(TWENTY_SECOND_SOURCES)
 DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM, **LATE, **SIXTH, **SEVENTH, **EIGHTH,
             **IMAGES, **NINTH, **TENTH, **ELEVENTH, **TWELFTH, **THIRTEENTH, **FOURTEENTH,
             **FIFTEENTH, **SIXTEENTH, **SEVENTEENTH, **EIGHTEENTH,
-            **NINETEENTH, **TWENTIETH, **TWENTY_FIRST}
+            **NINETEENTH, **TWENTIETH, **TWENTY_FIRST, **TWENTY_SECOND}
 PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH),
          "confirm": list(CONFIRM), "late": list(LATE), "sixth": list(SIXTH),
          "seventh": list(SEVENTH), "eighth": list(EIGHTH), "images": list(IMAGES),
@@ -1099,7 +1134,7 @@ PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH
          "fifteenth": list(FIFTEENTH), "sixteenth": list(SIXTEENTH),
          "seventeenth": list(SEVENTEENTH), "eighteenth": list(EIGHTEENTH),
          "nineteenth": list(NINETEENTH), "twentieth": list(TWENTIETH),
-         "twenty_first": list(TWENTY_FIRST),
+         "twenty_first": list(TWENTY_FIRST), "twenty_second": list(TWENTY_SECOND),
          "all": list(DATASETS)}
 
 def gain_table(runs, datasets, title):
