@@ -1121,21 +1121,18 @@ NINETEENTH = available(NINETEENTH_SOURCES)
 TWENTIETH = available(TWENTIETH_SOURCES)
 TWENTY_FIRST = available(TWENTY_FIRST_SOURCES)
 TWENTY_SECOND = available(TWENTY_SECOND_SOURCES)
-DATASETS = {**TUNING, **HELD_OUT, **FRESH, **CONFIRM, **LATE, **SIXTH, **SEVENTH, **EIGHTH,
-            **IMAGES, **NINTH, **TENTH, **ELEVENTH, **TWELFTH, **THIRTEENTH, **FOURTEENTH,
-            **FIFTEENTH, **SIXTEENTH, **SEVENTEENTH, **EIGHTEENTH,
-            **NINETEENTH, **TWENTIETH, **TWENTY_FIRST, **TWENTY_SECOND}
-PARTS = {"tuning": list(TUNING), "held_out": list(HELD_OUT), "fresh": list(FRESH),
-         "confirm": list(CONFIRM), "late": list(LATE), "sixth": list(SIXTH),
-         "seventh": list(SEVENTH), "eighth": list(EIGHTH), "images": list(IMAGES),
-         "ninth": list(NINTH), "tenth": list(TENTH),
-         "eleventh": list(ELEVENTH), "twelfth": list(TWELFTH),
-         "thirteenth": list(THIRTEENTH), "fourteenth": list(FOURTEENTH),
-         "fifteenth": list(FIFTEENTH), "sixteenth": list(SIXTEENTH),
-         "seventeenth": list(SEVENTEENTH), "eighteenth": list(EIGHTEENTH),
-         "nineteenth": list(NINETEENTH), "twentieth": list(TWENTIETH),
-         "twenty_first": list(TWENTY_FIRST), "twenty_second": list(TWENTY_SECOND),
-         "all": list(DATASETS)}
+# The parts in the order they were defined; DATASETS and PARTS follow from them.
+_PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
+          ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
+          ("eighth", EIGHTH), ("images", IMAGES), ("ninth", NINTH), ("tenth", TENTH),
+          ("eleventh", ELEVENTH), ("twelfth", TWELFTH), ("thirteenth", THIRTEENTH),
+          ("fourteenth", FOURTEENTH), ("fifteenth", FIFTEENTH),
+          ("sixteenth", SIXTEENTH), ("seventeenth", SEVENTEENTH),
+          ("eighteenth", EIGHTEENTH), ("nineteenth", NINETEENTH),
+          ("twentieth", TWENTIETH), ("twenty_first", TWENTY_FIRST),
+          ("twenty_second", TWENTY_SECOND))
+DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
+PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
 def gain_table(runs, datasets, title):
     """Markdown: per strategy, the AULC gain over random on each dataset (mean over
