@@ -17,7 +17,13 @@ from sklearn.preprocessing import StandardScaler
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import UncertaintyHerding, get_strategy
-from skactive.strategies._herding import _Kernel, _lazy_greedy
+from skactive.strategies._herding import (
+    _Kernel,
+    _lazy_greedy,
+    _leverage,
+    _leverage_factor,
+    _weak_signal,
+)
 
 
 def uniform_model(n_features):
@@ -240,7 +246,8 @@ def test_registered_and_beats_random_on_clustered_data():
 @pytest.mark.parametrize("params, match", [({"measure": "nope"}, "measure"),
                                            ({"max_rows": 1}, "max_rows"),
                                            ({"density_power": -1}, "density_power"),
-                                           ({"uncertainty_power": -1}, "uncertainty_power")])
+                                           ({"uncertainty_power": -1}, "uncertainty_power"),
+                                           ({"leverage": -0.5}, "leverage")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
@@ -293,3 +300,103 @@ def test_labeled_coverage_uses_each_labeled_rows_own_scale(monkeypatch):
     own = np.sqrt(np.sort(sq, axis=0)[k])  # each labeled row's k-th nearest sampled row
     expected = np.exp(-sq * inv[:, None] / own[None, :] / 2).max(axis=1)
     np.testing.assert_allclose(kernel.covered(labeled, k, inv), expected, rtol=1e-4)
+
+
+@pytest.mark.parametrize("n_labeled", [3, 8, 30])
+def test_leverage_is_the_ridge_leverage_whichever_way_it_is_solved(n_labeled):
+    # Solved in the 8 features when there are at least as many labeled rows, through
+    # the labeled rows (Woodbury) when there are fewer: both equal x^T (L^T L + I)^-1 x.
+    rng = np.random.RandomState(n_labeled)
+    rows, labeled = rng.randn(50, 8), rng.randn(n_labeled, 8)
+    brute = [x @ np.linalg.solve(labeled.T @ labeled + np.eye(8), x) for x in rows]
+    np.testing.assert_allclose(_leverage(rows, labeled), brute, rtol=1e-9)
+    # A row along a direction the labeled rows span much has less leverage than one
+    # the same distance out along a direction they do not span.
+    spanned = np.diag([10.0, 0, 0, 0, 0, 0, 0, 0])[:1]
+    along, across = _leverage(np.eye(8)[:2], np.vstack([spanned, -spanned]))
+    assert along < 0.01 < 0.99 < across
+
+
+def test_the_leverage_weight_waits_for_weak_class_signals():
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1, 2], 8)
+    center = np.zeros(4)
+    # Labels unrelated to the features: no signal, the weight applies.
+    assert _weak_signal(rng.randn(24, 4), y, center)
+    # Class means apart in one feature (F far above 15): none.
+    means = rng.randn(24, 4)
+    means[:, 0] += 3 * y
+    assert not _weak_signal(means, y, center)
+    # Shells: rows on spheres of radius 1, 3 and 5 about the centre (the class-spread
+    # F, beyond chance, beats the class-mean one): none.
+    shells = rng.randn(24, 4)
+    shells *= ((1 + 2 * y) / np.linalg.norm(shells, axis=1))[:, None]
+    assert not _weak_signal(shells, y, center)
+    # One class, or no more rows than classes: nothing to test, none.
+    assert not _weak_signal(rng.randn(6, 4), np.zeros(6), center)
+    assert not _weak_signal(rng.randn(3, 4), [0, 1, 2], center)
+    # No signal: 1 + strength * h / mean(h) (mean factor 1 + strength); else 1.
+    rows = rng.randn(200, 4)
+    factor = _leverage_factor(rows, rng.randn(24, 4), y, 4.0)
+    assert factor.shape == (200,) and factor.min() > 1.0
+    np.testing.assert_allclose(factor.mean(), 5.0)
+    assert _leverage_factor(rows, means, y, 4.0) == 1.0
+
+
+def spiral_among_noise(seed):
+    """Two interleaved arms in the first two features, eight noise features; a model
+    fitted on 10 rows of them, and those rows."""
+    rng = np.random.RandomState(seed)
+    t = rng.uniform(0.5, 3 * np.pi, 600)
+    arm = rng.randint(0, 2, 600)
+    arms = np.column_stack([t * np.cos(t + np.pi * arm), t * np.sin(t + np.pi * arm)])
+    X = np.hstack([arms, 3 * rng.randn(600, 8)])
+    labeled = np.concatenate([np.flatnonzero(arm == c)[:5] for c in (0, 1)])
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, arm)
+    model[-1].fit(model[0].transform(X[labeled]), arm[labeled])
+    candidates = np.ones(600, dtype=bool)
+    candidates[labeled] = False
+    return X, arm, labeled, model, candidates
+
+
+@pytest.mark.parametrize("seed", [2, 6, 7])
+def test_with_no_clear_class_signal_the_batch_reaches_where_the_labels_have_not(seed):
+    # A spiral among noise features, 10 labels: no feature separates the labeled classes
+    # (on these seeds; on seeds 0, 1 and 3 to 5 one feature's class spread or class mean
+    # stands out by chance, and the weight waits),
+    # and the leverage weight sends the batch to rows far out along directions the
+    # labeled rows do not span (the rows that show the model which features to ignore).
+    X, arm, labeled, model, candidates = spiral_among_noise(seed)
+    E = model[0].transform(X)
+    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
+    h = _leverage(E - E.mean(axis=0), E[labeled] - E.mean(axis=0))
+    picked = {}
+    for strength in (0.0, 4.0):
+        indices, _ = UncertaintyHerding(leverage=strength, random_state=0).select(
+            model, X, 10, candidates=candidates, X_labeled=X[labeled],
+            y_labeled=arm[labeled])
+        picked[strength] = h[indices].mean() / h[candidates].mean()
+    assert picked[4.0] > 1.5 * picked[0.0]
+    assert picked[4.0] > 1.3
+
+
+def test_with_a_clear_class_signal_the_leverage_weight_changes_nothing():
+    # The same pool, labels from a feature that separates the classes: the batch is the
+    # one without the weight.
+    X, _, labeled, model, candidates = spiral_among_noise(0)
+    y = (X[:, 2] > 0).astype(int)
+    labeled = np.concatenate([np.flatnonzero(y == c)[:6] for c in (0, 1)])
+    candidates = np.ones(600, dtype=bool)
+    candidates[labeled] = False
+    model[-1].fit(model[0].transform(X[labeled]), y[labeled])
+    E = model[0].transform(X)
+    assert not _weak_signal(E[labeled], y[labeled], E.mean(axis=0))
+    batches = [UncertaintyHerding(leverage=strength, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled])[0]
+        for strength in (0.0, 4.0)]
+    np.testing.assert_array_equal(*batches)
+    # No labels given with the rows (a direct call): no test, no weight.
+    without = [UncertaintyHerding(leverage=strength, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled])[0]
+        for strength in (0.0, 4.0)]
+    np.testing.assert_array_equal(*without)
