@@ -32,8 +32,9 @@ the next change is checked on, once; it was run once for the same ``"auto"``. ``
 was defined before that run, before anything further was tried; a harness run showed
 its results for a tried change by mistake, so ``TWENTY_FIRST`` was defined then, before
 anything further was tried; it checked a gated leverage weight once (not adopted).
-``TWENTY_SECOND`` was defined after that, before anything further was tried: the part
-the next change is checked on.
+``TWENTY_SECOND`` was defined after that, before anything further was tried, and checked
+the leverage weight from the first round once (adopted). ``TWENTY_THIRD`` was defined after
+that, before anything further was tried: the part the next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1100,6 +1101,34 @@ TWENTY_SECOND_SOURCES = {
                           None),
 }
 
+
+TWENTY_THIRD_SOURCES = {
+    # Wine (3 classes), real, next to 15 pure-noise features.
+    "wine_noise_15": (_plus_noise(lambda: load_wine(return_X_y=True), 15, 180), None),
+    "blobs_22_7d_unequal": (lambda: make_blobs(
+        n_samples=2400, centers=22, n_features=7, cluster_std=np.linspace(0.6, 2.4, 22),
+        random_state=181), None),
+    "many_18x2_30d": (lambda: make_classification(
+        n_samples=3200, n_features=30, n_informative=14, n_classes=18,
+        n_clusters_per_class=2, class_sep=1.9, random_state=182), None),
+    # Two moons (noise 0.3), 8 % of the labels flipped, next to 5 noise features.
+    "moons_flip_8_noise_5": (_moons(2000, 0.3, 0.08, n_noise=5, seed=183), None),
+    "digits_28_358_thick_rotated": (_digits_28(copies=2, angle=15, thick=True,
+                                               classes=[3, 5, 8], seed=184), None),
+    "binary_flip_8_40d": (lambda: make_classification(
+        n_samples=2000, n_features=40, n_informative=7, flip_y=0.08,
+        random_state=185), None),
+    "imbalanced_3_classes_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=6, n_classes=3,
+        n_clusters_per_class=2, weights=[0.7, 0.2, 0.1], random_state=186), None),
+    # Two Gaussian shells in 5 dimensions next to 2 pure-noise features.
+    "quantiles_2_5d_noise_2": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2200, n_features=5, n_classes=2, random_state=187), 2, 188), None),
+    # Two spiral arms next to 4 pure-noise features.
+    "spirals_2_noise_4": (_plus_noise(lambda: _spirals(n_arms=2, per_arm=800), 4, 189),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1121,6 +1150,7 @@ NINETEENTH = available(NINETEENTH_SOURCES)
 TWENTIETH = available(TWENTIETH_SOURCES)
 TWENTY_FIRST = available(TWENTY_FIRST_SOURCES)
 TWENTY_SECOND = available(TWENTY_SECOND_SOURCES)
+TWENTY_THIRD = available(TWENTY_THIRD_SOURCES)
 # The parts in the order they were defined; DATASETS and PARTS follow from them.
 _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
@@ -1130,7 +1160,7 @@ _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("sixteenth", SIXTEENTH), ("seventeenth", SEVENTEENTH),
           ("eighteenth", EIGHTEENTH), ("nineteenth", NINETEENTH),
           ("twentieth", TWENTIETH), ("twenty_first", TWENTY_FIRST),
-          ("twenty_second", TWENTY_SECOND))
+          ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD))
 DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
 PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
