@@ -4,6 +4,7 @@ import numbers
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_selection import f_classif
 from sklearn.metrics.pairwise import euclidean_distances
 
@@ -347,15 +348,18 @@ def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng, density_power):
 def _leverage_factor(rows, labeled, y, strength):
     """``1 + strength * h(x) / mean(h)`` for every sampled row ``x`` (``h`` its
     :func:`_leverage`) while the labeled rows show no clear class signal
-    (:func:`_weak_signal`); ``1`` otherwise."""
-    rows = np.asarray(rows, dtype=float)
-    labeled = np.asarray(labeled, dtype=float)
-    center = rows.mean(axis=0)
+    (:func:`_weak_signal`); ``1`` otherwise. Sparse rows stay sparse."""
+    rows, labeled = _as_float(rows), _as_float(labeled)
+    center = np.asarray(rows.mean(axis=0), dtype=float).ravel()
     if not _weak_signal(labeled, np.asarray(y), center):
         return 1.0
-    h = _leverage(rows - center, labeled - center)
+    h = _leverage(rows, labeled, center)
     mean = h.mean()
     return 1.0 + strength * h / mean if mean > 0 else 1.0
+
+
+def _as_float(X):
+    return X.astype(float) if sp.issparse(X) else np.asarray(X, dtype=float)
 
 
 def _weak_signal(labeled, y, center):
@@ -369,23 +373,46 @@ def _weak_signal(labeled, y, center):
     n_classes = np.unique(y).shape[0]
     if n_classes < 2 or labeled.shape[0] <= n_classes:
         return False
+    if sp.issparse(labeled):
+        # (x - c)**2 = x**2 - 2 c x + c**2: the constant does not move an F statistic,
+        # and the rest is zero where x is.
+        spread = (labeled.multiply(labeled) - labeled.multiply(2.0 * center)).tocsr()
+    else:
+        spread = (labeled - center) ** 2
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # constant features: f_classif warns
         mean_f = np.nan_to_num(f_classif(labeled, y)[0], nan=0.0, posinf=0.0).max()
-        spread_f = np.nan_to_num(f_classif((labeled - center) ** 2, y)[0],
-                                 nan=0.0, posinf=0.0).max()
+        spread_f = np.nan_to_num(f_classif(spread, y)[0], nan=0.0, posinf=0.0).max()
     return bool(spread_f <= mean_f < WEAK_MEAN_F)
 
 
-def _leverage(rows, labeled):
-    """``h(x) = x^T (L^T L + I)^-1 x`` for every row ``x`` of ``rows`` (``L``: the
-    labeled rows; both centred): how far ``x`` lies along directions the labeled rows
-    have not spanned. Solved in the features when they are no more than the labeled
-    rows, else through the labeled rows (Woodbury: ``|x|^2 - (Lx)^T (I + L L^T)^-1 Lx``)."""
-    n_rows, n_features = labeled.shape
-    if n_features <= n_rows:
+def _leverage(rows, labeled, center):
+    """``h(x) = x^T (L^T L + I)^-1 x`` for every row ``x`` of ``rows``, ``x`` and the
+    labeled rows ``L`` centred on ``center``: how far ``x`` lies along directions the
+    labeled rows have not spanned. Solved in the features when they are no more than
+    the labeled rows, else through the labeled rows (Woodbury:
+    ``|x|^2 - (Lx)^T (I + L L^T)^-1 Lx``), from inner products when the rows are
+    sparse, so they are never densified."""
+    n_labeled, n_features = labeled.shape
+    if n_features <= n_labeled:
+        rows, labeled = _dense(rows) - center, _dense(labeled) - center
         inverse = np.linalg.inv(labeled.T @ labeled + np.eye(n_features))
         return np.einsum("ij,ij->i", rows @ inverse, rows)
-    projected = rows @ labeled.T
-    solved = np.linalg.solve(np.eye(n_rows) + labeled @ labeled.T, projected.T).T
-    return np.einsum("ij,ij->i", rows, rows) - np.einsum("ij,ij->i", projected, solved)
+    if sp.issparse(rows) or sp.issparse(labeled):
+        # <x - c, s - c> = <x, s> - <x, c> - <s, c> + <c, c>
+        rows_c, labeled_c, cc = rows @ center, labeled @ center, center @ center
+        projected = (_dense(rows @ labeled.T) - rows_c[:, None] - labeled_c[None, :] + cc)
+        gram = (_dense(labeled @ labeled.T) - labeled_c[:, None] - labeled_c[None, :] + cc)
+        squared = np.asarray(rows.multiply(rows).sum(axis=1)).ravel() if sp.issparse(
+            rows) else np.einsum("ij,ij->i", rows, rows)
+        squared = squared - 2.0 * rows_c + cc
+    else:
+        rows, labeled = rows - center, labeled - center
+        projected, gram = rows @ labeled.T, labeled @ labeled.T
+        squared = np.einsum("ij,ij->i", rows, rows)
+    solved = np.linalg.solve(np.eye(n_labeled) + gram, projected.T).T
+    return squared - np.einsum("ij,ij->i", projected, solved)
+
+
+def _dense(X):
+    return X.toarray() if sp.issparse(X) else np.asarray(X)

@@ -5,6 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
@@ -302,18 +303,25 @@ def test_labeled_coverage_uses_each_labeled_rows_own_scale(monkeypatch):
     np.testing.assert_allclose(kernel.covered(labeled, k, inv), expected, rtol=1e-4)
 
 
+@pytest.mark.parametrize("sparse", [False, True])
 @pytest.mark.parametrize("n_labeled", [3, 8, 30])
-def test_leverage_is_the_ridge_leverage_whichever_way_it_is_solved(n_labeled):
+def test_leverage_is_the_ridge_leverage_whichever_way_it_is_solved(n_labeled, sparse):
     # Solved in the 8 features when there are at least as many labeled rows, through
-    # the labeled rows (Woodbury) when there are fewer: both equal x^T (L^T L + I)^-1 x.
+    # the labeled rows (Woodbury; from inner products for sparse rows, which are not
+    # densified) when there are fewer: all equal x^T (L^T L + I)^-1 x, centred.
     rng = np.random.RandomState(n_labeled)
     rows, labeled = rng.randn(50, 8), rng.randn(n_labeled, 8)
-    brute = [x @ np.linalg.solve(labeled.T @ labeled + np.eye(8), x) for x in rows]
-    np.testing.assert_allclose(_leverage(rows, labeled), brute, rtol=1e-9)
+    rows[np.abs(rows) < 0.7] = labeled[np.abs(labeled) < 0.7] = 0.0
+    center = rows.mean(axis=0)
+    R, L = rows - center, labeled - center
+    brute = [x @ np.linalg.solve(L.T @ L + np.eye(8), x) for x in R]
+    make = sp.csr_matrix if sparse else np.asarray
+    np.testing.assert_allclose(_leverage(make(rows), make(labeled), center), brute,
+                               rtol=1e-9)
     # A row along a direction the labeled rows span much has less leverage than one
     # the same distance out along a direction they do not span.
     spanned = np.diag([10.0, 0, 0, 0, 0, 0, 0, 0])[:1]
-    along, across = _leverage(np.eye(8)[:2], np.vstack([spanned, -spanned]))
+    along, across = _leverage(np.eye(8)[:2], np.vstack([spanned, -spanned]), np.zeros(8))
     assert along < 0.01 < 0.99 < across
 
 
@@ -335,11 +343,19 @@ def test_the_leverage_weight_waits_for_weak_class_signals():
     # One class, or no more rows than classes: nothing to test, none.
     assert not _weak_signal(rng.randn(6, 4), np.zeros(6), center)
     assert not _weak_signal(rng.randn(3, 4), [0, 1, 2], center)
+    # Sparse rows get the same answers (the spread from x**2 - 2 c x, kept sparse).
+    for X in (rng.randn(24, 4), means, shells):
+        X[np.abs(X) < 0.3] = 0.0
+        center = rng.randn(4)
+        assert _weak_signal(sp.csr_matrix(X), y, center) == _weak_signal(X, y, center)
     # No signal: 1 + strength * h / mean(h) (mean factor 1 + strength); else 1.
-    rows = rng.randn(200, 4)
-    factor = _leverage_factor(rows, rng.randn(24, 4), y, 4.0)
+    rows, noise = rng.randn(200, 4), np.random.RandomState(0).randn(24, 4)
+    assert _weak_signal(noise, y, rows.mean(axis=0))
+    factor = _leverage_factor(rows, noise, y, 4.0)
     assert factor.shape == (200,) and factor.min() > 1.0
     np.testing.assert_allclose(factor.mean(), 5.0)
+    np.testing.assert_allclose(
+        _leverage_factor(sp.csr_matrix(rows), sp.csr_matrix(noise), y, 4.0), factor)
     assert _leverage_factor(rows, means, y, 4.0) == 1.0
 
 
@@ -369,7 +385,7 @@ def test_with_no_clear_class_signal_the_batch_reaches_where_the_labels_have_not(
     X, arm, labeled, model, candidates = spiral_among_noise(seed)
     E = model[0].transform(X)
     assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
-    h = _leverage(E - E.mean(axis=0), E[labeled] - E.mean(axis=0))
+    h = _leverage(E, E[labeled], E.mean(axis=0))
     picked = {}
     for strength in (0.0, 4.0):
         indices, _ = UncertaintyHerding(leverage=strength, random_state=0).select(
