@@ -348,7 +348,7 @@ def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng, density_power):
 def _leverage_factor(rows, labeled, y, strength):
     """``1 + strength * h(x) / mean(h)`` for every sampled row ``x`` (``h`` its
     :func:`_leverage`) while the labeled rows show no clear class signal
-    (:func:`_weak_signal`); ``1`` otherwise. Sparse rows stay sparse."""
+    (:func:`_weak_signal`); ``1`` otherwise."""
     rows, labeled = _as_float(rows), _as_float(labeled)
     center = np.asarray(rows.mean(axis=0), dtype=float).ravel()
     if not _weak_signal(labeled, np.asarray(y), center):
@@ -392,7 +392,7 @@ def _leverage(rows, labeled, center):
     labeled rows have not spanned. Solved in the features when they are no more than
     the labeled rows, else through the labeled rows (Woodbury:
     ``|x|^2 - (Lx)^T (I + L L^T)^-1 Lx``), from inner products when the rows are
-    sparse, so they are never densified."""
+    sparse: sparse rows with more features than labeled rows are never densified."""
     n_labeled, n_features = labeled.shape
     if n_features <= n_labeled:
         rows, labeled = _dense(rows) - center, _dense(labeled) - center
