@@ -214,7 +214,9 @@ class UncertaintyHerding(QueryStrategy):
         ``y_labeled`` does without it.
     max_rows : int, default=2000
         Pool rows embedded, covered and picked from (a uniform sample of larger pools,
-        drawn once per fit). Memory is ``O(max_rows**2)``.
+        drawn once per fit). Memory is ``O(max_rows**2)``. Also the most labeled rows
+        the leverage weight is solved against (a uniform sample of more, drawn at each
+        round the weight applies).
     random_state : int, RandomState or None, default=None
         Seeds the sample and breaks ties. ``None`` uses the generator of the calling
         ``ActiveLearningClassifier``.
@@ -297,7 +299,7 @@ class UncertaintyHerding(QueryStrategy):
             labeled = kernel.embed(context.X_labeled)
             if self.leverage and context.y_labeled is not None:
                 weight = weight * _leverage_factor(kernel.F, labeled, context.y_labeled,
-                                                   self.leverage)
+                                                   self.leverage, self.max_rows, rng)
             covered = kernel.covered(labeled, k, inv)
         else:
             covered = np.zeros(kernel.positions.shape[0], dtype=np.float32)
@@ -345,14 +347,18 @@ def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng, density_power):
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)
 
 
-def _leverage_factor(rows, labeled, y, strength):
+def _leverage_factor(rows, labeled, y, strength, max_labeled, rng):
     """``1 + strength * h(x) / mean(h)`` for every sampled row ``x`` (``h`` its
-    :func:`_leverage`) while the labeled rows show no clear class signal
-    (:func:`_weak_signal`); ``1`` otherwise."""
+    :func:`_leverage` against the labeled rows, or against a uniform sample of
+    ``max_labeled`` of them when there are more, so a solve never exceeds that size)
+    while the labeled rows show no clear class signal (:func:`_weak_signal`); ``1``
+    otherwise."""
     rows, labeled = _as_float(rows), _as_float(labeled)
     center = np.asarray(rows.mean(axis=0), dtype=float).ravel()
     if not _weak_signal(labeled, np.asarray(y), center):
         return 1.0
+    if labeled.shape[0] > max_labeled:
+        labeled = labeled[np.sort(rng.choice(labeled.shape[0], max_labeled, replace=False))]
     h = _leverage(rows, labeled, center)
     mean = h.mean()
     return 1.0 + strength * h / mean if mean > 0 else 1.0

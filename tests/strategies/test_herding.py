@@ -351,12 +351,36 @@ def test_the_leverage_weight_waits_for_weak_class_signals():
     # No signal: 1 + strength * h / mean(h) (mean factor 1 + strength); else 1.
     rows, noise = rng.randn(200, 4), np.random.RandomState(0).randn(24, 4)
     assert _weak_signal(noise, y, rows.mean(axis=0))
-    factor = _leverage_factor(rows, noise, y, 4.0)
+    factor = _leverage_factor(rows, noise, y, 4.0, 2000, rng)
     assert factor.shape == (200,) and factor.min() > 1.0
     np.testing.assert_allclose(factor.mean(), 5.0)
     np.testing.assert_allclose(
-        _leverage_factor(sp.csr_matrix(rows), sp.csr_matrix(noise), y, 4.0), factor)
-    assert _leverage_factor(rows, means, y, 4.0) == 1.0
+        _leverage_factor(sp.csr_matrix(rows), sp.csr_matrix(noise), y, 4.0, 2000, rng),
+        factor)
+    assert _leverage_factor(rows, means, y, 4.0, 2000, rng) == 1.0
+
+
+def test_the_leverage_is_solved_against_at_most_max_rows_labeled_rows(monkeypatch):
+    # Many labeled rows: the leverage uses a uniform sample of max_labeled of them (the
+    # solve stays that small), drawn from the strategy's generator; fewer: all of them.
+    import skactive.strategies._herding as herding
+    seen = []
+
+    def spy(rows, labeled, center):
+        seen.append(labeled.shape[0])
+        return _leverage(rows, labeled, center)
+
+    monkeypatch.setattr(herding, "_leverage", spy)
+    rng = np.random.RandomState(0)
+    rows, labeled, y = rng.randn(300, 6), rng.randn(120, 6), np.arange(120) % 2
+    assert _weak_signal(labeled, y, rows.mean(axis=0))
+    few = _leverage_factor(rows, labeled, y, 4.0, 2000, np.random.RandomState(1))
+    many = [_leverage_factor(rows, labeled, y, 4.0, 40, np.random.RandomState(seed))
+            for seed in (1, 1, 2)]
+    assert seen == [120, 40, 40, 40]
+    np.testing.assert_array_equal(many[0], many[1])
+    assert not np.array_equal(many[0], many[2]) and not np.array_equal(many[0], few)
+    np.testing.assert_allclose([m.mean() for m in many], 5.0)
 
 
 def spiral_among_noise(seed):
