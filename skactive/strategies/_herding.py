@@ -352,8 +352,8 @@ def _leverage_factor(rows, labeled, y, strength, max_labeled, rng):
     :func:`_leverage` against the labeled rows, or against a uniform sample of
     ``max_labeled`` of them when there are more, so a solve never exceeds that size)
     while the labeled rows show no clear class signal (:func:`_weak_signal`); ``1``
-    otherwise."""
-    rows, labeled = _as_float(rows), _as_float(labeled)
+    otherwise. ``rows`` and ``labeled`` are embedded rows (float64 ndarrays or CSR
+    matrices, as :func:`~._common.features` gives them)."""
     center = np.asarray(rows.mean(axis=0), dtype=float).ravel()
     if not _weak_signal(labeled, np.asarray(y), center):
         return 1.0
@@ -362,10 +362,6 @@ def _leverage_factor(rows, labeled, y, strength, max_labeled, rng):
     h = _leverage(rows, labeled, center)
     mean = h.mean()
     return 1.0 + strength * h / mean if mean > 0 else 1.0
-
-
-def _as_float(X):
-    return X.astype(float) if sp.issparse(X) else np.asarray(X, dtype=float)
 
 
 def _weak_signal(labeled, y, center):
@@ -404,14 +400,12 @@ def _leverage(rows, labeled, center):
         rows, labeled = _dense(rows) - center, _dense(labeled) - center
         inverse = np.linalg.inv(labeled.T @ labeled + np.eye(n_features))
         return np.einsum("ij,ij->i", rows @ inverse, rows)
-    if sp.issparse(rows) or sp.issparse(labeled):
+    if sp.issparse(rows):  # both come from one embedding: both sparse
         # <x - c, s - c> = <x, s> - <x, c> - <s, c> + <c, c>
         rows_c, labeled_c, cc = rows @ center, labeled @ center, center @ center
         projected = (_dense(rows @ labeled.T) - rows_c[:, None] - labeled_c[None, :] + cc)
         gram = (_dense(labeled @ labeled.T) - labeled_c[:, None] - labeled_c[None, :] + cc)
-        squared = np.asarray(rows.multiply(rows).sum(axis=1)).ravel() if sp.issparse(
-            rows) else np.einsum("ij,ij->i", rows, rows)
-        squared = squared - 2.0 * rows_c + cc
+        squared = np.asarray(rows.multiply(rows).sum(axis=1)).ravel() - 2.0 * rows_c + cc
     else:
         rows, labeled = rows - center, labeled - center
         projected, gram = rows @ labeled.T, labeled @ labeled.T
