@@ -9,7 +9,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
-from sklearn.datasets import make_blobs
+from sklearn.datasets import make_blobs, make_gaussian_quantiles
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
@@ -19,12 +19,24 @@ from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import UncertaintyHerding, get_strategy
 from skactive.strategies._herding import (
+    _class_signals,
     _Kernel,
     _lazy_greedy,
     _leverage,
     _leverage_factor,
-    _weak_signal,
+    _shells,
+    _weak,
 )
+
+
+def _weak_signal(labeled, y, center):
+    signals = _class_signals(labeled, np.asarray(y), center)
+    return signals is not None and _weak(signals)
+
+
+def _shell_signal(labeled, y, center, threshold=15.0):
+    signals = _class_signals(labeled, np.asarray(y), center)
+    return signals is not None and _shells(signals, threshold)
 
 
 def uniform_model(n_features):
@@ -248,7 +260,8 @@ def test_registered_and_beats_random_on_clustered_data():
                                            ({"max_rows": 1}, "max_rows"),
                                            ({"density_power": -1}, "density_power"),
                                            ({"uncertainty_power": -1}, "uncertainty_power"),
-                                           ({"leverage": -0.5}, "leverage")])
+                                           ({"leverage": -0.5}, "leverage"),
+                                           ({"shell_f": -1}, "shell_f")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
@@ -351,13 +364,13 @@ def test_the_leverage_weight_waits_for_weak_class_signals():
     # No signal: 1 + strength * h / mean(h) (mean factor 1 + strength); else 1.
     rows, noise = rng.randn(200, 4), np.random.RandomState(0).randn(24, 4)
     assert _weak_signal(noise, y, rows.mean(axis=0))
-    factor = _leverage_factor(rows, noise, y, 4.0, 2000, rng)
+    factor = _leverage_factor(rows, noise, rows.mean(axis=0), 4.0, 2000, rng)
     assert factor.shape == (200,) and factor.min() > 1.0
     np.testing.assert_allclose(factor.mean(), 5.0)
     np.testing.assert_allclose(
-        _leverage_factor(sp.csr_matrix(rows), sp.csr_matrix(noise), y, 4.0, 2000, rng),
+        _leverage_factor(sp.csr_matrix(rows), sp.csr_matrix(noise), rows.mean(axis=0), 4.0,
+                         2000, rng),
         factor)
-    assert _leverage_factor(rows, means, y, 4.0, 2000, rng) == 1.0
 
 
 def test_the_leverage_is_solved_against_at_most_max_rows_labeled_rows(monkeypatch):
@@ -372,10 +385,10 @@ def test_the_leverage_is_solved_against_at_most_max_rows_labeled_rows(monkeypatc
 
     monkeypatch.setattr(herding, "_leverage", spy)
     rng = np.random.RandomState(0)
-    rows, labeled, y = rng.randn(300, 6), rng.randn(120, 6), np.arange(120) % 2
-    assert _weak_signal(labeled, y, rows.mean(axis=0))
-    few = _leverage_factor(rows, labeled, y, 4.0, 2000, np.random.RandomState(1))
-    many = [_leverage_factor(rows, labeled, y, 4.0, 40, np.random.RandomState(seed))
+    rows, labeled = rng.randn(300, 6), rng.randn(120, 6)
+    center = rows.mean(axis=0)
+    few = _leverage_factor(rows, labeled, center, 4.0, 2000, np.random.RandomState(1))
+    many = [_leverage_factor(rows, labeled, center, 4.0, 40, np.random.RandomState(seed))
             for seed in (1, 1, 2)]
     assert seen == [120, 40, 40, 40]
     np.testing.assert_array_equal(many[0], many[1])
@@ -440,3 +453,79 @@ def test_with_a_clear_class_signal_the_leverage_weight_changes_nothing():
         model, X, 10, candidates=candidates, X_labeled=X[labeled])[0]
         for strength in (0.0, 4.0)]
     np.testing.assert_array_equal(*without)
+
+
+def test_shells_are_told_by_the_distance_to_the_centre():
+    rng = np.random.RandomState(0)
+    y = np.repeat([0, 1, 2], 8)
+    center = np.zeros(4)
+    # Rows at distances about 1, 3 and 5 from the centre: shells.
+    shells = rng.randn(24, 4)
+    radii = 1 + 2 * y + 0.3 * rng.randn(24)
+    shells *= (radii / np.linalg.norm(shells, axis=1))[:, None]
+    assert _shell_signal(shells, y, center)
+    # Class means apart in one feature: their F beats the radius's (about the pool's
+    # centre, the middle class's rows are nearer it), no shells.
+    means = rng.randn(24, 4)
+    means[:, 0] += 3 * y
+    assert not _shell_signal(means, y, means.mean(axis=0))
+    # Labels unrelated to the rows: no shells (the radius's F is a chance one).
+    assert not _shell_signal(rng.randn(60, 4), np.repeat([0, 1, 2], 20), center)
+    # Sparse rows get the same statistics; one class or too few rows: nothing to test.
+    for X in (shells, means):
+        X = X.copy()
+        X[np.abs(X) < 0.3] = 0.0
+        center = rng.randn(4)
+        np.testing.assert_allclose(_class_signals(sp.csr_matrix(X), y, center),
+                                   _class_signals(X, y, center), rtol=1e-9)
+    assert _class_signals(rng.randn(6, 4), np.zeros(6), center) is None
+    assert _class_signals(rng.randn(3, 4), np.array([0, 1, 2]), center) is None
+
+
+def shells_pool(seed, per_class=8):
+    """Three Gaussian shells in four features, a scaled linear model fitted on
+    ``per_class`` labeled rows of each, those rows and the candidates."""
+    X, y = make_gaussian_quantiles(n_samples=600, n_features=4, n_classes=3,
+                                   random_state=seed)
+    labeled = np.concatenate([np.flatnonzero(y == c)[:per_class] for c in range(3)])
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    model[-1].fit(model[0].transform(X[labeled]), y[labeled])
+    candidates = np.ones(600, dtype=bool)
+    candidates[labeled] = False
+    return X, y, labeled, model, candidates
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_on_shells_the_batch_is_the_most_uncertain_rows(seed):
+    # Labeled rows whose distance to the centre tells their class: a linear model
+    # cannot draw that boundary, and the rows it is least sure of pay more than
+    # covering the pool (margin +0.051 AULC against herding's -0.009 on three shells
+    # in four features). The batch is margin's; without the test, herding's.
+    X, y, labeled, model, candidates = shells_pool(seed)
+    E = model[0].transform(X)
+    assert _shell_signal(E[labeled], y[labeled], E.mean(axis=0))
+    batches = {shell_f: UncertaintyHerding(**params, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled])
+        for shell_f, params in (("default", {}), (None, {"shell_f": None}))}
+    margin, _ = get_strategy("margin").select(model, X, 10, candidates=candidates)
+    assert set(batches["default"][0]) == set(margin)
+    assert len(set(batches[None][0]) & set(margin)) < 10
+    proba = np.sort(model.predict_proba(X[batches["default"][0]]), axis=1)
+    np.testing.assert_allclose(batches["default"][1], 1 - (proba[:, -1] - proba[:, -2]))
+
+
+def test_with_class_means_apart_the_shell_test_changes_nothing():
+    # Blobs: the class means tell the classes apart more than the distance to the
+    # centre does, so the batch is herding's whether or not shells are tested for.
+    X, y = make_blobs(n_samples=600, centers=3, n_features=4, random_state=0)
+    labeled = np.concatenate([np.flatnonzero(y == c)[:6] for c in range(3)])
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[labeled],
+                                                                      y[labeled])
+    candidates = np.ones(600, dtype=bool)
+    candidates[labeled] = False
+    E = model[0].fit(X).transform(X)
+    assert not _shell_signal(E[labeled], y[labeled], E.mean(axis=0))
+    batches = [UncertaintyHerding(shell_f=shell_f, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled])[0]
+        for shell_f in (15.0, None)]
+    np.testing.assert_array_equal(*batches)
