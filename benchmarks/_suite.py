@@ -34,7 +34,9 @@ its results for a tried change by mistake, so ``TWENTY_FIRST`` was defined then,
 anything further was tried; it checked a gated leverage weight once (not adopted).
 ``TWENTY_SECOND`` was defined after that, before anything further was tried, and checked
 the leverage weight from the first round once (adopted). ``TWENTY_THIRD`` was defined after
-that, before anything further was tried: the part the next change is checked on.
+that, before anything further was tried, and checked the shell test once (adopted).
+``TWENTY_FOURTH`` was defined after that, before anything further was tried: the part the
+next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1129,6 +1131,36 @@ TWENTY_THIRD_SOURCES = {
                           None),
 }
 
+# Defined after the twenty-third part had checked the shell test once (item 27 of
+# benchmarks/README.md), before anything further was tried: the part the next change is
+# checked on.
+TWENTY_FOURTH_SOURCES = {
+    # Iris (3 classes), real, next to 12 pure-noise features.
+    "iris_noise_12": (_plus_noise(lambda: load_iris(return_X_y=True), 12, 190), None),
+    "blobs_28_5d_unequal": (lambda: make_blobs(
+        n_samples=2600, centers=28, n_features=5, cluster_std=np.linspace(0.6, 2.5, 28),
+        random_state=191), None),
+    "many_22x2_35d": (lambda: make_classification(
+        n_samples=3500, n_features=35, n_informative=15, n_classes=22,
+        n_clusters_per_class=2, class_sep=1.9, random_state=192), None),
+    # Two moons (noise 0.25), 6 % of the labels flipped, next to 7 noise features.
+    "moons_flip_6_noise_7": (_moons(2000, 0.25, 0.06, n_noise=7, seed=193), None),
+    "digits_28_odd_thick_rotated": (_digits_28(copies=2, angle=15, thick=True,
+                                               classes=[1, 3, 5, 7, 9], seed=194), None),
+    "binary_flip_6_70d": (lambda: make_classification(
+        n_samples=2000, n_features=70, n_informative=8, flip_y=0.06,
+        random_state=195), None),
+    "imbalanced_binary_85_15_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=6, n_clusters_per_class=3,
+        weights=[0.85, 0.15], random_state=196), None),
+    # Three Gaussian shells in 6 dimensions next to 2 pure-noise features.
+    "quantiles_3_6d_noise_2": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2400, n_features=6, n_classes=3, random_state=197), 2, 198), None),
+    # Three spiral arms next to 6 pure-noise features.
+    "spirals_3_noise_6": (_plus_noise(lambda: _spirals(n_arms=3, per_arm=600), 6, 199),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1151,6 +1183,7 @@ TWENTIETH = available(TWENTIETH_SOURCES)
 TWENTY_FIRST = available(TWENTY_FIRST_SOURCES)
 TWENTY_SECOND = available(TWENTY_SECOND_SOURCES)
 TWENTY_THIRD = available(TWENTY_THIRD_SOURCES)
+TWENTY_FOURTH = available(TWENTY_FOURTH_SOURCES)
 # The parts in the order they were defined; DATASETS and PARTS follow from them.
 _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
@@ -1160,7 +1193,8 @@ _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("sixteenth", SIXTEENTH), ("seventeenth", SEVENTEENTH),
           ("eighteenth", EIGHTEENTH), ("nineteenth", NINETEENTH),
           ("twentieth", TWENTIETH), ("twenty_first", TWENTY_FIRST),
-          ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD))
+          ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD),
+          ("twenty_fourth", TWENTY_FOURTH))
 DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
 PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
