@@ -102,7 +102,7 @@ class ExploreThenExploit(QueryStrategy):
     seeds) it gains +0.0208 AULC over random sampling on average, against +0.0141 for
     margin and +0.0159 for Falcun alone, and loses to random by at most 0.008. On the
     digits drawn as 28x28 images it gains +0.027 (margin +0.006, TypiClust +0.019).
-    :class:`UncertaintyHerding` (``"auto"``) gains more on average (+0.0303) but loses
+    :class:`UncertaintyHerding` (``"auto"``) gains more on average (+0.0306) but loses
     more where it loses (up to 0.030; 2 of 140 sets below -0.01): this strategy lost at
     most 0.022 on the 122 sets it was run on, the choice when the worst case matters
     more than the mean. On the 27 sets of the fifteenth to seventeenth parts it gains
