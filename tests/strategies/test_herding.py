@@ -396,6 +396,17 @@ def test_the_leverage_is_solved_against_at_most_max_rows_labeled_rows(monkeypatc
     np.testing.assert_allclose([m.mean() for m in many], 5.0)
 
 
+def fitted_on_first_rows(X, y, per_class):
+    """The first ``per_class`` rows of each class, a linear model fitted on them after a
+    scaler fitted on the pool (as in a fit), and the other rows as candidates."""
+    labeled = np.concatenate([np.flatnonzero(y == c)[:per_class] for c in np.unique(y)])
+    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
+    model[-1].fit(model[0].transform(X[labeled]), y[labeled])
+    candidates = np.ones(y.shape[0], dtype=bool)
+    candidates[labeled] = False
+    return labeled, model, candidates
+
+
 def spiral_among_noise(seed):
     """Two interleaved arms in the first two features, eight noise features; a model
     fitted on 10 rows of them, and those rows."""
@@ -404,12 +415,7 @@ def spiral_among_noise(seed):
     arm = rng.randint(0, 2, 600)
     arms = np.column_stack([t * np.cos(t + np.pi * arm), t * np.sin(t + np.pi * arm)])
     X = np.hstack([arms, 3 * rng.randn(600, 8)])
-    labeled = np.concatenate([np.flatnonzero(arm == c)[:5] for c in (0, 1)])
-    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, arm)
-    model[-1].fit(model[0].transform(X[labeled]), arm[labeled])
-    candidates = np.ones(600, dtype=bool)
-    candidates[labeled] = False
-    return X, arm, labeled, model, candidates
+    return (X, arm, *fitted_on_first_rows(X, arm, 5))
 
 
 @pytest.mark.parametrize("seed", [2, 6, 7])
@@ -436,12 +442,9 @@ def test_with_no_clear_class_signal_the_batch_reaches_where_the_labels_have_not(
 def test_with_a_clear_class_signal_the_leverage_weight_changes_nothing():
     # The same pool, labels from a feature that separates the classes: the batch is the
     # one without the weight.
-    X, _, labeled, model, candidates = spiral_among_noise(0)
+    X = spiral_among_noise(0)[0]
     y = (X[:, 2] > 0).astype(int)
-    labeled = np.concatenate([np.flatnonzero(y == c)[:6] for c in (0, 1)])
-    candidates = np.ones(600, dtype=bool)
-    candidates[labeled] = False
-    model[-1].fit(model[0].transform(X[labeled]), y[labeled])
+    labeled, model, candidates = fitted_on_first_rows(X, y, 6)
     E = model[0].transform(X)
     assert not _weak_signal(E[labeled], y[labeled], E.mean(axis=0))
     batches = [UncertaintyHerding(leverage=strength, random_state=0).select(
@@ -487,12 +490,7 @@ def shells_pool(seed, per_class=8):
     ``per_class`` labeled rows of each, those rows and the candidates."""
     X, y = make_gaussian_quantiles(n_samples=600, n_features=4, n_classes=3,
                                    random_state=seed)
-    labeled = np.concatenate([np.flatnonzero(y == c)[:per_class] for c in range(3)])
-    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
-    model[-1].fit(model[0].transform(X[labeled]), y[labeled])
-    candidates = np.ones(600, dtype=bool)
-    candidates[labeled] = False
-    return X, y, labeled, model, candidates
+    return (X, y, *fitted_on_first_rows(X, y, per_class))
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -518,12 +516,8 @@ def test_with_class_means_apart_the_shell_test_changes_nothing():
     # Blobs: the class means tell the classes apart more than the distance to the
     # centre does, so the batch is herding's whether or not shells are tested for.
     X, y = make_blobs(n_samples=600, centers=3, n_features=4, random_state=0)
-    labeled = np.concatenate([np.flatnonzero(y == c)[:6] for c in range(3)])
-    model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X[labeled],
-                                                                      y[labeled])
-    candidates = np.ones(600, dtype=bool)
-    candidates[labeled] = False
-    E = model[0].fit(X).transform(X)
+    labeled, model, candidates = fitted_on_first_rows(X, y, 6)
+    E = model[0].transform(X)
     assert not _shell_signal(E[labeled], y[labeled], E.mean(axis=0))
     batches = [UncertaintyHerding(shell_f=shell_f, random_state=0).select(
         model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled])[0]
