@@ -174,8 +174,9 @@ class UncertaintyHerding(QueryStrategy):
     The pool (or a random ``max_rows`` of its rows) is embedded, and its pairwise
     distances (and each row's nearest ones, in order) computed once per fit; a round
     then costs one ``predict_proba`` of those rows and ``O(max_rows**2)`` arithmetic
-    (lazy greedy: scores only shrink as the batch grows): 1.7x-1.9x a margin round at a
-    1 000-row pool and about 2.4x at 10 000 rows (``benchmarks/bench_round_cost.py``).
+    (lazy greedy: scores only shrink as the batch grows): 1.7x-2.2x a margin round at a
+    1 000-row pool and 2.1x-2.9x at 10 000 rows, as the machine varies
+    (``benchmarks/bench_round_cost.py``).
     Rows outside the sample are never picked.
 
     It is the ``"auto"`` strategy. On the 140 datasets of
