@@ -1,11 +1,9 @@
 """Uncertainty herding: cover the pool where the model is uncertain."""
 
 import numbers
-import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_selection import f_classif
 from sklearn.metrics.pairwise import euclidean_distances
 
 from ..utils._indexing import take_rows
@@ -399,8 +397,8 @@ def _class_signals(labeled, y, center):
     ``center`` (all features together). A feature whose F is undefined or infinite
     (constant within every class) is left out. ``None`` when there is nothing to test:
     fewer than two classes, or no more labeled rows than classes."""
-    n_classes = np.unique(y).shape[0]
-    if n_classes < 2 or labeled.shape[0] <= n_classes:
+    groups = [np.flatnonzero(y == label) for label in np.unique(y)]
+    if len(groups) < 2 or labeled.shape[0] <= len(groups):
         return None
     if sp.issparse(labeled):
         # (x - c)**2 = x**2 - 2 c x + c**2: the constant does not move an F statistic,
@@ -409,10 +407,38 @@ def _class_signals(labeled, y, center):
     else:
         spread = (labeled - center) ** 2
     radius = np.asarray(spread.sum(axis=1)).reshape(-1, 1)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")  # constant features: f_classif warns
-        return tuple(np.nan_to_num(f_classif(values, y)[0], nan=0.0, posinf=0.0).max()
-                     for values in (labeled, spread, radius))
+    return tuple(_largest_f(values, groups) for values in (labeled, spread, radius))
+
+
+def _largest_f(values, groups):
+    """The largest one-way ANOVA F statistic over the columns of ``values`` for the
+    classes whose rows are ``groups``: :func:`sklearn.feature_selection.f_classif`'s
+    arithmetic, in its order (so the same floats), without its input validation at
+    every class, which took a fifth of a fit of ``auto`` on a 10-class pool. Undefined
+    or infinite F (a column constant within every class) counts as 0."""
+    parts = [values[rows] for rows in groups]
+    sizes = np.array([rows.shape[0] for rows in groups])
+    n_rows = np.sum(sizes)
+    total_squares = sum(_squared(part).sum(axis=0) for part in parts)
+    sums = [np.asarray(part.sum(axis=0)) for part in parts]
+    square_of_total = sum(sums) ** 2
+    total = total_squares - square_of_total / float(n_rows)
+    between = 0.0
+    for size, part_sum in zip(sizes, sums, strict=True):
+        between += part_sum ** 2 / size
+    between -= square_of_total / float(n_rows)
+    within = total - between
+    with np.errstate(all="ignore"):
+        f = (between / float(len(parts) - 1)) / (within / float(n_rows - len(parts)))
+    return np.nan_to_num(np.asarray(f).ravel(), nan=0.0, posinf=0.0).max()
+
+
+def _squared(X):
+    if sp.issparse(X):
+        X = X.copy()
+        X.data **= 2
+        return X
+    return X ** 2
 
 
 def _weak(signals):

@@ -2,6 +2,7 @@
 invariants run in test_diversity.py)."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.datasets import make_blobs, make_gaussian_quantiles
 from sklearn.dummy import DummyClassifier
+from sklearn.feature_selection import f_classif
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -481,6 +483,18 @@ def test_shells_are_told_by_the_distance_to_the_centre():
         center = rng.randn(4)
         np.testing.assert_allclose(_class_signals(sp.csr_matrix(X), y, center),
                                    _class_signals(X, y, center), rtol=1e-9)
+    # The statistics are f_classif's, float for float (its arithmetic in its order;
+    # constant columns, whose F is undefined or infinite, count as 0).
+    X = rng.randn(30, 6)
+    X[:, 1] = 2.0
+    X[:, 2] = np.repeat([0.0, 1.0, 2.0], 10)
+    labels = np.repeat([0, 1, 2], 10)
+    spread, radius = (X - center.mean()) ** 2, ((X - center.mean()) ** 2).sum(axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = [np.nan_to_num(f_classif(v, labels)[0], nan=0.0, posinf=0.0).max()
+                    for v in (X, spread, radius[:, None])]
+    assert _class_signals(X, labels, np.full(6, center.mean())) == tuple(expected)
     assert _class_signals(rng.randn(6, 4), np.zeros(6), center) is None
     assert _class_signals(rng.randn(3, 4), np.array([0, 1, 2]), center) is None
 
