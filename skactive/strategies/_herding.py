@@ -40,6 +40,8 @@ class _Kernel:
         self.embed = embed
         self.positions = positions
         self.F = embed(take_rows(X_pool, positions))
+        # The centre the class-signal tests and the leverage measure from.
+        self.center = np.asarray(self.F.mean(axis=0), dtype=float).ravel()
         sq = euclidean_distances(self.F, squared=True).astype(np.float32)
         # Symmetric to the bit, so a row of the kernel is also its column: the rounds
         # read rows, which are contiguous.
@@ -309,30 +311,27 @@ class UncertaintyHerding(QueryStrategy):
         n = min(n, int(alive.sum()))
         if n == 0:
             return np.empty(0, dtype=np.intp), np.empty(0)
-        k = kernel.neighbor(context.n_labeled + n)
-        inv = kernel.inverse_scales(k)
         proba = predict_proba_or_softmax(estimator, take_rows(X_pool, kernel.positions))
         uncertainty = nonnegative_uncertainty(proba, self.measure, scaled=True)
         weight = uncertainty ** float(self.uncertainty_power)
-        if context.n_labeled:
-            labeled = kernel.embed(context.X_labeled)
-            signals = None
-            if context.y_labeled is not None and (self.leverage or self.shell_f is not None):
-                center = np.asarray(kernel.F.mean(axis=0), dtype=float).ravel()
-                signals = _class_signals(labeled, np.asarray(context.y_labeled), center)
-            if signals is not None and self.shell_f is not None and _shells(
-                    signals, self.shell_f):
-                # Shells: the most uncertain rows, ties broken at random.
-                jitter = rng.random_sample(weight.shape[0]) * 1e-9
-                chosen = np.argsort(-np.where(alive, uncertainty + jitter, -np.inf),
-                                    kind="stable")[:n]
-                return kernel.positions[chosen], uncertainty[chosen]
-            if self.leverage and signals is not None and _weak(signals):
-                weight = weight * _leverage_factor(kernel.F, labeled, center, self.leverage,
-                                                   self.max_rows, rng)
-            covered = kernel.covered(labeled, k, inv)
-        else:
-            covered = np.zeros(kernel.positions.shape[0], dtype=np.float32)
+        labeled = kernel.embed(context.X_labeled) if context.n_labeled else None
+        signals = None
+        if (labeled is not None and context.y_labeled is not None
+                and (self.leverage or self.shell_f is not None)):
+            signals = _class_signals(labeled, np.asarray(context.y_labeled), kernel.center)
+        if signals is not None and self.shell_f is not None and _shells(signals, self.shell_f):
+            # Shells: the most uncertain rows, ties broken at random.
+            jitter = rng.random_sample(weight.shape[0]) * 1e-9
+            chosen = np.argsort(-np.where(alive, uncertainty + jitter, -np.inf),
+                                kind="stable")[:n]
+            return kernel.positions[chosen], uncertainty[chosen]
+        if self.leverage and signals is not None and _weak(signals):
+            weight = weight * _leverage_factor(kernel.F, labeled, kernel.center,
+                                               self.leverage, self.max_rows, rng)
+        k = kernel.neighbor(context.n_labeled + n)
+        inv = kernel.inverse_scales(k)
+        covered = (np.zeros(kernel.positions.shape[0], dtype=np.float32) if labeled is None
+                   else kernel.covered(labeled, k, inv))
         chosen, scores = _lazy_greedy(kernel, inv, weight, covered, alive, n, rng,
                                       self.density_power)
         return kernel.positions[chosen], scores
