@@ -4,7 +4,10 @@ import numbers
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.metrics.pairwise import euclidean_distances
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from ..utils._indexing import take_rows
 from ..utils._param_validation import Interval, StrOptions
@@ -28,6 +31,10 @@ LABELED_BLOCK = 1024
 # The leverage weight applies while the labeled rows show only a weak class-mean signal:
 # the largest one-way ANOVA F statistic of an embedded feature below this.
 WEAK_MEAN_F = 15.0
+# The skill check (min_skill) needs this many labeled rows per class on average, and
+# SKILL_FOLDS in every class: fewer say nothing about whether the model can use them.
+SKILL_ROWS_PER_CLASS = 4
+SKILL_FOLDS = 3
 
 
 class _Kernel:
@@ -233,6 +240,22 @@ class UncertaintyHerding(QueryStrategy):
         from which a round whose class means differ less takes the most uncertain rows
         (shells; see above). ``None``: never (+0.0295 against +0.0300 on the 140 sets;
         8 gives +0.0300 too). Like ``leverage``, it needs ``y_labeled``.
+    min_skill : float <= 1 or None, default=None
+        Opt in to trade mean gain for a higher floor. At a round where the leverage
+        weight would apply (no clear class signal), with at least 4 labeled rows per
+        class on average and 3 in each class, a clone of the unfitted estimator is
+        cross-validated on the labeled rows (3 stratified folds, fixed); if its
+        balanced accuracy, scaled so that chance is 0 and perfect 1, is below
+        ``min_skill``, the round picks as :class:`RankedBatch` does, far from the
+        labeled rows (``alpha`` the share of unlabeled sampled rows): a model that
+        cannot use its labels yet gains little from its own uncertainty. ``0.35`` on
+        the 140 sets: +0.0283 against +0.0300, 1 set more than 0.01 below random
+        against 2; spiral arms among 3-8 noise features, 20 seeds, -0.017 to -0.003 ->
+        -0.008 to +0.009; it costs on noisy binary sets and circles with flipped
+        labels, where the model also scores near chance (``benchmarks/README.md``,
+        item 30). Needs ``y_labeled`` and ``unfitted_estimator`` (a fit passes both);
+        the 3 extra fits of a checked round use the estimator's defaults, without fit
+        parameters.
     max_rows : int, default=2000
         Pool rows embedded, covered and picked from (a uniform sample of larger pools,
         drawn once per fit). Memory is ``O(max_rows**2)``. Also the most labeled rows
@@ -282,17 +305,20 @@ class UncertaintyHerding(QueryStrategy):
         "density_power": [Interval(numbers.Real, 0, None, closed="left")],
         "leverage": [Interval(numbers.Real, 0, None, closed="left")],
         "shell_f": [Interval(numbers.Real, 0, None, closed="left"), None],
+        "min_skill": [Interval(numbers.Real, None, 1, closed="right"), None],
         "max_rows": [Interval(numbers.Integral, 2, None, closed="left")],
         "random_state": ["random_state"],
     }
 
     def __init__(self, measure="margin", uncertainty_power=2.0, density_power=1.0,
-                 leverage=4.0, shell_f=15.0, max_rows=2000, random_state=None):
+                 leverage=4.0, shell_f=15.0, min_skill=None, max_rows=2000,
+                 random_state=None):
         self.measure = measure
         self.uncertainty_power = uncertainty_power
         self.density_power = density_power
         self.leverage = leverage
         self.shell_f = shell_f
+        self.min_skill = min_skill
         self.max_rows = max_rows
         self.random_state = random_state
 
@@ -319,7 +345,8 @@ class UncertaintyHerding(QueryStrategy):
         labeled = kernel.embed(context.X_labeled) if context.n_labeled else None
         signals = None
         if (labeled is not None and context.y_labeled is not None
-                and (self.leverage or self.shell_f is not None)):
+                and (self.leverage or self.shell_f is not None
+                     or self.min_skill is not None)):
             signals = _class_signals(labeled, np.asarray(context.y_labeled), kernel.center)
         if signals is not None and self.shell_f is not None and _shells(signals, self.shell_f):
             # Shells: the most uncertain rows, ties broken at random.
@@ -327,7 +354,13 @@ class UncertaintyHerding(QueryStrategy):
             chosen = np.argsort(-np.where(alive, uncertainty + jitter, -np.inf),
                                 kind="stable")[:n]
             return kernel.positions[chosen], uncertainty[chosen]
-        if self.leverage and signals is not None and _weak(signals):
+        weak = signals is not None and _weak(signals)
+        if weak and self.min_skill is not None and _unskilled(context, self.min_skill):
+            # No class signal, and the model does no better than chance on its labels:
+            # the rows farthest from the labeled ones, as RankedBatch picks them.
+            chosen, scores = _ranked_far(kernel.F, labeled, uncertainty, alive, n, rng)
+            return kernel.positions[chosen], scores
+        if self.leverage and weak:
             weight = weight * _leverage_factor(kernel.F, labeled, kernel.center,
                                                self.leverage, self.max_rows, rng)
         k = kernel.neighbor(context.n_labeled + n)
@@ -375,6 +408,49 @@ def _lazy_greedy(kernel, inv, weight, covered, alive, n, rng, density_power):
         bound[i] = -np.inf
         np.maximum(covered, kernel.column(i, inv), out=covered)
         fresh[:] = False
+    return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)
+
+
+def _unskilled(context, min_skill):
+    """Whether a clone of the unfitted estimator, cross-validated on the labeled rows
+    (:data:`SKILL_FOLDS` stratified folds, fixed), scores a balanced accuracy below
+    ``min_skill`` on the scale where chance is 0 and perfect 1. False, without fitting
+    anything, while there are fewer than :data:`SKILL_ROWS_PER_CLASS` labeled rows per
+    class on average or :data:`SKILL_FOLDS` in some class, or no unfitted estimator."""
+    if context.unfitted_estimator is None:
+        return False
+    y = np.asarray(context.y_labeled)
+    _, counts = np.unique(y, return_counts=True)
+    if (counts.shape[0] < 2 or counts.min() < SKILL_FOLDS
+            or y.shape[0] < SKILL_ROWS_PER_CLASS * counts.shape[0]):
+        return False
+    folds = StratifiedKFold(SKILL_FOLDS, shuffle=True, random_state=0)
+    predicted = cross_val_predict(clone(context.unfitted_estimator), context.X_labeled, y,
+                                  cv=folds)
+    return bool(balanced_accuracy_score(y, predicted, adjusted=True) < min_skill)
+
+
+def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
+    """``n`` picks among the alive ``rows`` (embedded), each the best
+    ``alpha (1 - 1 / (1 + d)) + (1 - alpha) u``, ``d`` its distance to the nearest
+    labeled or already picked row and ``u`` its uncertainty: :class:`RankedBatch`'s
+    score, with ``alpha`` the alive share of the alive and labeled rows, fixed for
+    the batch."""
+    nearest = np.sqrt(euclidean_distances(rows, labeled, squared=True).min(axis=1))
+    n_alive = int(alive.sum())
+    alpha = n_alive / (n_alive + labeled.shape[0])
+    # Ties (equal scores) are broken by a random order, not by position.
+    jitter = rng.random_sample(nearest.shape[0]) * 1e-9
+    chosen, scores = [], []
+    for _ in range(n):
+        score = alpha * (1 - 1 / (1 + nearest)) + (1 - alpha) * uncertainty
+        score = np.where(alive, score + jitter, -np.inf)
+        score[chosen] = -np.inf
+        i = int(np.argmax(score))
+        chosen.append(i)
+        scores.append(score[i] - jitter[i])
+        to_pick = euclidean_distances(rows, rows[i:i + 1], squared=True).ravel()
+        nearest = np.minimum(nearest, np.sqrt(to_pick))
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)
 
 

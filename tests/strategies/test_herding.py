@@ -14,12 +14,14 @@ from sklearn.datasets import make_blobs, make_gaussian_quantiles
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_selection import f_classif
 from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
-from skactive.strategies import UncertaintyHerding, get_strategy
+from skactive.strategies import RankedBatch, UncertaintyHerding, get_strategy
+from skactive.strategies._base import SelectContext
 from skactive.strategies._herding import (
     _class_signals,
     _Kernel,
@@ -27,6 +29,7 @@ from skactive.strategies._herding import (
     _leverage,
     _leverage_factor,
     _shells,
+    _unskilled,
     _weak,
 )
 
@@ -263,7 +266,8 @@ def test_registered_and_beats_random_on_clustered_data():
                                            ({"density_power": -1}, "density_power"),
                                            ({"uncertainty_power": -1}, "uncertainty_power"),
                                            ({"leverage": -0.5}, "leverage"),
-                                           ({"shell_f": -1}, "shell_f")])
+                                           ({"shell_f": -1}, "shell_f"),
+                                           ({"min_skill": 2}, "min_skill")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
@@ -537,3 +541,105 @@ def test_with_class_means_apart_the_shell_test_changes_nothing():
         model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled])[0]
         for shell_f in (15.0, None)]
     np.testing.assert_array_equal(*batches)
+
+
+class FitForbidden(LogisticRegression):
+    def fit(self, X, y, sample_weight=None):
+        raise AssertionError("fitted although the rows say nothing yet")
+
+
+def skill_context(X, y, estimator):
+    return SelectContext(None, X, y, None, None, estimator)
+
+
+def test_the_skill_check_cross_validates_a_clone_on_the_labeled_rows():
+    rng = np.random.RandomState(0)
+    X = rng.randn(30, 5)
+    model = make_pipeline(StandardScaler(), LogisticRegression())
+    # Labels unrelated to the rows: chance. Labels from a feature: skilled.
+    noise = np.repeat([0, 1, 2], 10)
+    assert _unskilled(skill_context(X, noise, model), 0.35)
+    told = (X[:, 0] > 0).astype(int)
+    assert not _unskilled(skill_context(X, told, model), 0.35)
+    # The threshold is on the balanced accuracy scaled to chance 0, perfect 1.
+    assert _unskilled(skill_context(X, told, model), 1.0 + 1e-9)
+    assert not _unskilled(skill_context(X, noise, model), -1.0)
+    # Too few rows per class (on average, or in one class), one class, or no unfitted
+    # estimator: no check, and nothing is fitted.
+    forbidden = FitForbidden()
+    for rows, labels in ((X[:7], [0, 0, 0, 0, 1, 1, 1]), (X[:12], [0] * 10 + [1] * 2),
+                         (X[:12], [0] * 12)):
+        assert not _unskilled(skill_context(rows, np.array(labels), forbidden), 0.35)
+    assert not _unskilled(skill_context(X, noise, None), 0.35)
+    # The caller's estimator is left unfitted.
+    assert not hasattr(model[-1], "coef_")
+
+
+@pytest.mark.parametrize("seed", [2, 6, 7])
+def test_with_no_class_signal_and_no_skill_the_batch_is_ranked_far_from_the_labels(seed):
+    # Spiral arms among noise features, 10 labels: no feature separates the labeled
+    # classes and a linear model does no better than chance on them. The batch is
+    # picked as RankedBatch picks it (the rows far from the labeled ones win); without
+    # the skill check, it is herding's with the leverage weight.
+    X, arm, labeled, model, candidates = spiral_among_noise(seed)
+    E = model[0].transform(X)
+    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
+    unfitted = clone(model)
+    assert _unskilled(skill_context(X[labeled], arm[labeled], unfitted), 0.35)
+    batches = {skill: UncertaintyHerding(min_skill=skill, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=arm[labeled],
+        unfitted_estimator=unfitted) for skill in (0.35, None)}
+    alpha = candidates.sum() / X.shape[0]  # the alive share, fixed for the batch
+    ranked, scores = RankedBatch(measure="margin", alpha=alpha, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled],
+        unfitted_estimator=unfitted)
+    np.testing.assert_array_equal(batches[0.35][0], ranked)
+    np.testing.assert_allclose(batches[0.35][1], scores)
+    assert len(set(batches[None][0]) & set(ranked)) < 5
+
+
+def test_with_no_class_signal_a_skilled_model_keeps_the_leverage_weight():
+    # Four clusters, opposite ones a class (XOR): neither feature's class means nor
+    # spreads differ, but a nearest-neighbour model predicts the labeled rows well: the
+    # batch is the one without the check.
+    corners = np.array([[-1, -1], [1, 1], [-1, 1], [1, -1]])
+    X, cluster = make_blobs(n_samples=600, centers=corners, cluster_std=0.25,
+                            random_state=0)
+    y = cluster // 2
+    labeled = np.concatenate([np.flatnonzero(y == c)[:12] for c in (0, 1)])
+    model = make_pipeline(StandardScaler(), KNeighborsClassifier(3)).fit(X, y)
+    model[-1].fit(model[0].transform(X[labeled]), y[labeled])
+    candidates = np.ones(600, dtype=bool)
+    candidates[labeled] = False
+    E = model[0].transform(X)
+    assert _weak_signal(E[labeled], y[labeled], E.mean(axis=0))
+    unfitted = clone(model)
+    assert not _unskilled(skill_context(X[labeled], y[labeled], unfitted), 0.35)
+    batches = [UncertaintyHerding(min_skill=skill, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled],
+        unfitted_estimator=unfitted)[0] for skill in (0.35, None)]
+    np.testing.assert_array_equal(*batches)
+
+
+def test_inside_a_fit_the_skill_check_gets_the_unfitted_estimator(monkeypatch):
+    # The loop passes an unfitted clone: the check runs (at weak rounds with enough
+    # rows), picks far rows when the model is unskilled, and the fit ends as usual.
+    import skactive.strategies._herding as herding
+
+    seen = []
+
+    def spy(context, min_skill):
+        seen.append(context.unfitted_estimator)
+        return _unskilled(context, min_skill)
+
+    monkeypatch.setattr(herding, "_unskilled", spy)
+    X, arm = spiral_among_noise(2)[:2]
+    y = np.full(600, -1)
+    y[:10] = arm[:10]
+    clf = ActiveLearningClassifier(
+        make_pipeline(StandardScaler(), LogisticRegression()),
+        oracle=SimulatedOracle(X, arm),
+        query_strategy=UncertaintyHerding(min_skill=0.35, random_state=0),
+        budget=30, batch_size=5, random_state=0).fit(X, y)
+    assert clf.n_queries_ == 30
+    assert seen and all(e is not None and not hasattr(e[-1], "coef_") for e in seen)
