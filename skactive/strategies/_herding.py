@@ -15,6 +15,7 @@ from ._base import QueryStrategy
 from ._cold_start import _subsample
 from ._common import (
     MEASURES,
+    distances_to_set,
     nonnegative_uncertainty,
     predict_proba_or_softmax,
     transformer_steps,
@@ -436,7 +437,8 @@ def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
     labeled or already picked row and ``u`` its uncertainty: :class:`RankedBatch`'s
     score, with ``alpha`` the alive share of the alive and labeled rows, fixed for
     the batch."""
-    nearest = np.sqrt(euclidean_distances(rows, labeled, squared=True).min(axis=1))
+    # Memory-chunked: a long run's labeled rows never meet the sample all at once.
+    nearest = distances_to_set(rows, labeled)
     n_alive = int(alive.sum())
     alpha = n_alive / (n_alive + labeled.shape[0])
     # Ties (equal scores) are broken by a random order, not by position.
