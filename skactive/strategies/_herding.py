@@ -255,8 +255,9 @@ class UncertaintyHerding(QueryStrategy):
         -0.008 to +0.009; it costs on noisy binary sets and circles with flipped
         labels, where the model also scores near chance (``benchmarks/README.md``,
         item 30). Needs ``y_labeled`` and ``unfitted_estimator`` (a fit passes both);
-        the 3 extra fits of a checked round use the estimator's defaults, without fit
-        parameters.
+        the 3 extra fits of a checked round are made without the fit's fit
+        parameters. They cost: with every round checked, a round is 3.6x a margin
+        round at a 10 000-row pool (``auto``: 2.4x), 4.3x at 1 000 rows.
     max_rows : int, default=2000
         Pool rows embedded, covered and picked from (a uniform sample of larger pools,
         drawn once per fit). Memory is ``O(max_rows**2)``. Also the most labeled rows
