@@ -132,9 +132,10 @@ class QueryStrategy(BaseEstimator):
         unfitted_estimator : estimator, default=None
             An unfitted clone of the user's estimator. Strategies that measure distances
             use its transformer steps (fitted on ``X_pool`` without labels, once per
-            ``fit``) while no model exists; ignored when ``estimator`` is given, but
-            by :class:`UncertaintyHerding`, which embeds the rows with those steps and
-            cross-validates a clone on the labeled rows (``min_skill``).
+            ``fit``) while no model exists and ignore it once ``estimator`` is given,
+            except :class:`UncertaintyHerding`, which embeds the rows with those steps
+            throughout a fit and cross-validates a clone on the labeled rows
+            (``min_skill``).
 
         Returns
         -------

@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.utils.extmath import row_norms
 
 from ..utils._indexing import take_rows
 from ..utils._param_validation import Interval, StrOptions
@@ -444,6 +445,8 @@ def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
     alpha = n_alive / (n_alive + labeled.shape[0])
     # Ties (equal scores) are broken by a random order, not by position.
     jitter = rng.random_sample(nearest.shape[0]) * 1e-9
+    # The rows' squared norms, once: each pick's distances need only its own.
+    norms = row_norms(rows, squared=True)
     chosen, scores = [], []
     for _ in range(n):
         score = alpha * (1 - 1 / (1 + nearest)) + (1 - alpha) * uncertainty
@@ -452,7 +455,8 @@ def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
         i = int(np.argmax(score))
         chosen.append(i)
         scores.append(score[i] - jitter[i])
-        to_pick = euclidean_distances(rows, rows[i:i + 1], squared=True).ravel()
+        to_pick = euclidean_distances(rows, rows[i:i + 1], X_norm_squared=norms,
+                                      squared=True).ravel()
         nearest = np.minimum(nearest, np.sqrt(to_pick))
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)
 
