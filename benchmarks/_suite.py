@@ -39,8 +39,9 @@ that, before anything further was tried, and checked the shell test once (adopte
 stronger leverage weight once (not adopted). ``TWENTY_FIFTH`` was defined after that,
 before anything further was tried; it was run once for the same ``"auto"``, beside the
 other strategies, after two more changes failed on the tuned sets. ``TWENTY_SIXTH`` was
-defined after that run, before anything further was tried: the part the next change is
-checked on.
+defined after that run, before anything further was tried, and checked the far share
+once (adopted). ``TWENTY_SEVENTH`` was defined after that, before anything further was
+tried: the part the next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1196,9 +1197,9 @@ TWENTY_FIFTH_SOURCES = {
                           None),
 }
 
-# Defined after the twenty-fifth part had been run once for today's "auto" (item 31 of
-# benchmarks/README.md), before anything further was tried: the part the next change is
-# checked on.
+# Defined after the twenty-fifth part had been run once for the "auto" of that day (item
+# 31 of benchmarks/README.md), before anything further was tried; it checked the far
+# share once (item 32, adopted).
 TWENTY_SIXTH_SOURCES = {
     # Wine (3 classes), real, next to 25 pure-noise features.
     "wine_noise_25": (_plus_noise(lambda: load_wine(return_X_y=True), 25, 210), None),
@@ -1223,6 +1224,37 @@ TWENTY_SIXTH_SOURCES = {
         n_samples=2400, n_features=5, n_classes=3, random_state=217), 4, 218), None),
     # Three spiral arms next to 7 pure-noise features.
     "spirals_3_noise_7": (_plus_noise(lambda: _spirals(n_arms=3, per_arm=600), 7, 219),
+                          None),
+}
+
+# Defined after the twenty-sixth part had checked the far share once (item 32 of
+# benchmarks/README.md, adopted), before anything further was tried: the part the next
+# change is checked on.
+TWENTY_SEVENTH_SOURCES = {
+    # Breast cancer (2 classes), real, next to 35 pure-noise features.
+    "breast_cancer_noise_35": (_plus_noise(lambda: load_breast_cancer(return_X_y=True), 35,
+                                           220), None),
+    "blobs_30_7d_unequal": (lambda: make_blobs(
+        n_samples=2700, centers=30, n_features=7, cluster_std=np.linspace(0.6, 2.5, 30),
+        random_state=221), None),
+    "many_18x2_32d": (lambda: make_classification(
+        n_samples=3400, n_features=32, n_informative=14, n_classes=18,
+        n_clusters_per_class=2, class_sep=1.8, random_state=222), None),
+    # Two moons (noise 0.3), 9 % of the labels flipped, next to 6 noise features.
+    "moons_flip_9_noise_6": (_moons(2000, 0.3, 0.09, n_noise=6, seed=223), None),
+    "digits_28_5to9_thick_rotated": (_digits_28(copies=2, angle=15, thick=True,
+                                                classes=[5, 6, 7, 8, 9], seed=224), None),
+    "binary_flip_8_75d": (lambda: make_classification(
+        n_samples=2000, n_features=75, n_informative=9, flip_y=0.08,
+        random_state=225), None),
+    "imbalanced_binary_65_35_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=20, n_informative=6, n_clusters_per_class=3,
+        weights=[0.65, 0.35], random_state=226), None),
+    # Two Gaussian shells in 7 dimensions next to 2 pure-noise features.
+    "quantiles_2_7d_noise_2": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2200, n_features=7, n_classes=2, random_state=227), 2, 228), None),
+    # Two spiral arms next to 7 pure-noise features.
+    "spirals_2_noise_7": (_plus_noise(lambda: _spirals(n_arms=2, per_arm=800), 7, 229),
                           None),
 }
 
@@ -1251,6 +1283,7 @@ TWENTY_THIRD = available(TWENTY_THIRD_SOURCES)
 TWENTY_FOURTH = available(TWENTY_FOURTH_SOURCES)
 TWENTY_FIFTH = available(TWENTY_FIFTH_SOURCES)
 TWENTY_SIXTH = available(TWENTY_SIXTH_SOURCES)
+TWENTY_SEVENTH = available(TWENTY_SEVENTH_SOURCES)
 # The parts in the order they were defined; DATASETS and PARTS follow from them.
 _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
@@ -1262,7 +1295,7 @@ _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("twentieth", TWENTIETH), ("twenty_first", TWENTY_FIRST),
           ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD),
           ("twenty_fourth", TWENTY_FOURTH), ("twenty_fifth", TWENTY_FIFTH),
-          ("twenty_sixth", TWENTY_SIXTH))
+          ("twenty_sixth", TWENTY_SIXTH), ("twenty_seventh", TWENTY_SEVENTH))
 DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
 PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
