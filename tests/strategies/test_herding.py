@@ -267,7 +267,9 @@ def test_registered_and_beats_random_on_clustered_data():
                                            ({"uncertainty_power": -1}, "uncertainty_power"),
                                            ({"leverage": -0.5}, "leverage"),
                                            ({"shell_f": -1}, "shell_f"),
-                                           ({"min_skill": 2}, "min_skill")])
+                                           ({"min_skill": 2}, "min_skill"),
+                                           ({"far_share": 1.5}, "far_share"),
+                                           ({"far_share": -0.1}, "far_share")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
@@ -437,7 +439,9 @@ def test_with_no_clear_class_signal_the_batch_reaches_where_the_labels_have_not(
     h = _leverage(E, E[labeled], E.mean(axis=0))
     picked = {}
     for strength in (0.0, 4.0):
-        indices, _ = UncertaintyHerding(leverage=strength, random_state=0).select(
+        # far_share=0: the herded picks alone (the far picks are pinned below).
+        indices, _ = UncertaintyHerding(leverage=strength, far_share=0,
+                                        random_state=0).select(
             model, X, 10, candidates=candidates, X_labeled=X[labeled],
             y_labeled=arm[labeled])
         picked[strength] = h[indices].mean() / h[candidates].mean()
@@ -597,6 +601,56 @@ def test_with_no_class_signal_and_no_skill_the_batch_is_ranked_far_from_the_labe
     np.testing.assert_allclose(batches[0.35][1], scores)
     assert len(set(batches[None][0]) & set(ranked)) < 5
 
+
+
+@pytest.mark.parametrize("seed", [2, 6, 7])
+def test_with_no_class_signal_a_third_of_the_batch_is_ranked_far_from_the_labels(seed):
+    # Spiral arms among noise features, 5 labels per class and no feature separating
+    # them: 2 rows of a batch of 6 are the first two RankedBatch picks (far from the
+    # labeled rows), after 4 herded around the labeled rows and those two.
+    X, arm, labeled, model, candidates = spiral_among_noise(seed)
+    E = model[0].transform(X)
+    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
+    unfitted = clone(model)
+    kwargs = dict(candidates=candidates, X_labeled=X[labeled], y_labeled=arm[labeled],
+                  unfitted_estimator=unfitted)
+    batch = {share: UncertaintyHerding(far_share=share, random_state=0).select(
+        model, X, 6, **kwargs)[0] for share in (0, 1 / 3, 1)}
+    alpha = candidates.sum() / X.shape[0]  # the alive share, fixed for the batch
+    ranked = RankedBatch(measure="margin", alpha=alpha, random_state=0).select(
+        model, X, 6, candidates=candidates, X_labeled=X[labeled],
+        unfitted_estimator=unfitted)[0]
+    np.testing.assert_array_equal(batch[1], ranked)
+    np.testing.assert_array_equal(batch[1 / 3][4:], ranked[:2])
+    assert not set(batch[1 / 3][:4]) & set(ranked[:2])
+    # The far rows lie farther from the labeled ones than the herded rows do.
+    nearest = np.sqrt(((E[:, None, :] - E[None, labeled, :]) ** 2).sum(-1)).min(axis=1)
+    assert nearest[batch[1 / 3][4:]].min() > nearest[batch[0]].mean()
+    # The default is a third.
+    np.testing.assert_array_equal(
+        UncertaintyHerding(random_state=0).select(model, X, 6, **kwargs)[0], batch[1 / 3])
+
+
+def test_the_far_share_waits_for_a_weak_signal_enough_labels_and_two_rows():
+    # Where the share does not apply the batch is herding's alone: a clear class signal,
+    # fewer than 4 labeled rows per class, or a batch of one row.
+    X = spiral_among_noise(0)[0]
+    y = (X[:, 2] > 0).astype(int)
+    labeled, model, candidates = fitted_on_first_rows(X, y, 6)
+    E = model[0].transform(X)
+    assert not _weak_signal(E[labeled], y[labeled], E.mean(axis=0))
+    cases = [(model, X, y, labeled, candidates, 10)]
+    X, arm, labeled, model, candidates = spiral_among_noise(6)
+    cases.append((model, X, arm, labeled, candidates, 1))
+    labeled, model, candidates = fitted_on_first_rows(X, arm, 3)
+    E = model[0].transform(X)
+    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
+    cases.append((model, X, arm, labeled, candidates, 10))
+    for model, X, y, labeled, candidates, n in cases:
+        batches = [UncertaintyHerding(far_share=share, random_state=0).select(
+            model, X, n, candidates=candidates, X_labeled=X[labeled],
+            y_labeled=y[labeled])[0] for share in (0, 1 / 3)]
+        np.testing.assert_array_equal(*batches)
 
 def test_with_no_class_signal_a_skilled_model_keeps_the_leverage_weight():
     # Four clusters, opposite ones a class (XOR): neither feature's class means nor
