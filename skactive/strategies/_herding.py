@@ -276,15 +276,16 @@ class UncertaintyHerding(QueryStrategy):
         accuracy, scaled so that chance is 0 and perfect 1, is below ``min_skill``, the
         round picks as :class:`RankedBatch` does, far from the labeled rows (``alpha``
         the share of unlabeled sampled rows): a model that cannot use its labels yet
-        gains little from its own uncertainty. ``0.35`` on the 140 sets, before the far
-        share: +0.0283 against +0.0300, 1 set more than 0.01 below random against 2;
-        spiral arms among 3-8 noise features, 20 seeds, -0.017 to -0.003 -> -0.008 to
-        +0.009; it costs on noisy binary sets and circles with flipped labels, where the
-        model also scores near chance (``benchmarks/README.md``, item 30). Needs
-        ``y_labeled`` and ``unfitted_estimator`` (a fit passes both); the 3 extra fits
-        of a checked round are made without the fit's fit parameters. They cost: with
-        every round checked, a round is 3.6x a margin round at a 10 000-row pool
-        (``auto`` then: 2.4x), 4.3x at 1 000 rows.
+        gains little from its own uncertainty. ``0.35`` on the 140 sets: +0.0282 against
+        +0.0292 without, 1 set more than 0.01 below random either way; three spiral arms
+        among 5 and 8 noise features, 20 seeds, -0.001 and -0.012 -> +0.007 and -0.007
+        (before the far share: +0.0283 against +0.0300, 1 set below against 2); it costs
+        on noisy binary sets and circles with flipped labels, where the model also
+        scores near chance (``benchmarks/README.md``, items 30, 32). Needs ``y_labeled``
+        and ``unfitted_estimator`` (a fit passes both); the 3 extra fits of a checked
+        round are made without the fit's fit parameters. They cost: with every round
+        checked, a round is 3.6x a margin round at a 10 000-row pool (``auto`` then:
+        2.4x), 4.3x at 1 000 rows.
     max_rows : int, default=2000
         Pool rows embedded, covered and picked from (a uniform sample of larger pools,
         drawn once per fit). Memory is ``O(max_rows**2)``. Also the most labeled rows
