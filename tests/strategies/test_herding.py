@@ -579,28 +579,39 @@ def test_the_skill_check_cross_validates_a_clone_on_the_labeled_rows():
     assert not hasattr(model[-1], "coef_")
 
 
+def weak_spiral(seed):
+    """:func:`spiral_among_noise` on a seed whose labeled rows show no class signal
+    (checked), and an unfitted clone of its model."""
+    X, arm, labeled, model, candidates = spiral_among_noise(seed)
+    E = model[0].transform(X)
+    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
+    return X, arm, labeled, model, candidates, clone(model)
+
+
+def ranked_far(model, X, n, candidates, labeled, unfitted):
+    """RankedBatch's batch with ``alpha`` the alive share, as herding's far picks fix it
+    for a batch: ``(indices, scores)``."""
+    alpha = candidates.sum() / X.shape[0]
+    return RankedBatch(measure="margin", alpha=alpha, random_state=0).select(
+        model, X, n, candidates=candidates, X_labeled=X[labeled],
+        unfitted_estimator=unfitted)
+
+
 @pytest.mark.parametrize("seed", [2, 6, 7])
 def test_with_no_class_signal_and_no_skill_the_batch_is_ranked_far_from_the_labels(seed):
     # Spiral arms among noise features, 10 labels: no feature separates the labeled
     # classes and a linear model does no better than chance on them. The batch is
     # picked as RankedBatch picks it (the rows far from the labeled ones win); without
-    # the skill check, it is herding's with the leverage weight.
-    X, arm, labeled, model, candidates = spiral_among_noise(seed)
-    E = model[0].transform(X)
-    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
-    unfitted = clone(model)
+    # the skill check, it is herding's (leverage weight, a third of it far).
+    X, arm, labeled, model, candidates, unfitted = weak_spiral(seed)
     assert _unskilled(skill_context(X[labeled], arm[labeled], unfitted), 0.35)
     batches = {skill: UncertaintyHerding(min_skill=skill, random_state=0).select(
         model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=arm[labeled],
         unfitted_estimator=unfitted) for skill in (0.35, None)}
-    alpha = candidates.sum() / X.shape[0]  # the alive share, fixed for the batch
-    ranked, scores = RankedBatch(measure="margin", alpha=alpha, random_state=0).select(
-        model, X, 10, candidates=candidates, X_labeled=X[labeled],
-        unfitted_estimator=unfitted)
+    ranked, scores = ranked_far(model, X, 10, candidates, labeled, unfitted)
     np.testing.assert_array_equal(batches[0.35][0], ranked)
     np.testing.assert_allclose(batches[0.35][1], scores)
     assert len(set(batches[None][0]) & set(ranked)) < 5
-
 
 
 @pytest.mark.parametrize("seed", [2, 6, 7])
@@ -608,22 +619,17 @@ def test_with_no_class_signal_a_third_of_the_batch_is_ranked_far_from_the_labels
     # Spiral arms among noise features, 5 labels per class and no feature separating
     # them: 2 rows of a batch of 6 are the first two RankedBatch picks (far from the
     # labeled rows), after 4 herded around the labeled rows and those two.
-    X, arm, labeled, model, candidates = spiral_among_noise(seed)
-    E = model[0].transform(X)
-    assert _weak_signal(E[labeled], arm[labeled], E.mean(axis=0))
-    unfitted = clone(model)
+    X, arm, labeled, model, candidates, unfitted = weak_spiral(seed)
     kwargs = dict(candidates=candidates, X_labeled=X[labeled], y_labeled=arm[labeled],
                   unfitted_estimator=unfitted)
     batch = {share: UncertaintyHerding(far_share=share, random_state=0).select(
         model, X, 6, **kwargs)[0] for share in (0, 1 / 3, 1)}
-    alpha = candidates.sum() / X.shape[0]  # the alive share, fixed for the batch
-    ranked = RankedBatch(measure="margin", alpha=alpha, random_state=0).select(
-        model, X, 6, candidates=candidates, X_labeled=X[labeled],
-        unfitted_estimator=unfitted)[0]
+    ranked = ranked_far(model, X, 6, candidates, labeled, unfitted)[0]
     np.testing.assert_array_equal(batch[1], ranked)
     np.testing.assert_array_equal(batch[1 / 3][4:], ranked[:2])
     assert not set(batch[1 / 3][:4]) & set(ranked[:2])
     # The far rows lie farther from the labeled ones than the herded rows do.
+    E = model[0].transform(X)
     nearest = np.sqrt(((E[:, None, :] - E[None, labeled, :]) ** 2).sum(-1)).min(axis=1)
     assert nearest[batch[1 / 3][4:]].min() > nearest[batch[0]].mean()
     # The default is a third.
