@@ -8,7 +8,7 @@ from sklearn.base import clone
 from sklearn.metrics import balanced_accuracy_score
 from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.utils.extmath import row_norms
+from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
 from ..utils._indexing import take_rows
 from ..utils._param_validation import Interval, StrOptions
@@ -501,10 +501,24 @@ def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
         i = int(np.argmax(score))
         chosen.append(i)
         scores.append(score[i] - jitter[i])
-        to_pick = euclidean_distances(rows, rows[i:i + 1], X_norm_squared=norms,
-                                      squared=True).ravel()
-        nearest = np.minimum(nearest, np.sqrt(to_pick))
+        nearest = np.minimum(nearest, np.sqrt(_squared_distances_to(rows, norms, i)))
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)
+
+
+def _squared_distances_to(rows, norms, i):
+    """Squared distances of every row of ``rows`` to row ``i``, ``norms`` their squared
+    norms: :func:`~sklearn.metrics.pairwise.euclidean_distances`' float64 arithmetic, in
+    its order (the same floats), without its input validation, which cost a millisecond
+    per pick (a tenth of a margin round at a 10 000-row pool). Other dtypes go through
+    it."""
+    row = rows[i:i + 1]
+    if rows.dtype != np.float64 or norms.dtype != np.float64:
+        return euclidean_distances(rows, row, X_norm_squared=norms, squared=True).ravel()
+    distances = -2 * safe_sparse_dot(rows, row.T, dense_output=True)
+    distances += norms[:, None]
+    distances += row_norms(row, squared=True)[None, :]
+    np.maximum(distances, 0, out=distances)
+    return distances.ravel()
 
 
 def _leverage_factor(rows, labeled, center, strength, max_labeled, rng):
