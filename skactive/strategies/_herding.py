@@ -402,7 +402,7 @@ class UncertaintyHerding(QueryStrategy):
         # Half up, so a batch of 2 or more gets a far pick at the default share, 1 none.
         n_far = (int(n * float(self.far_share) + 0.5)
                  if weak and _enough_labels(np.asarray(context.y_labeled)) else 0)
-        far = far_scores = np.empty(0, dtype=np.intp)
+        far, far_scores = np.empty(0, dtype=np.intp), np.empty(0)
         if n_far:
             # No class signal yet with several labels per class: part of the batch far
             # from the labeled rows, as RankedBatch picks, the rest herded around them.

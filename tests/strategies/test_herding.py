@@ -24,6 +24,7 @@ from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import RankedBatch, UncertaintyHerding, get_strategy
 from skactive.strategies._base import SelectContext
+from skactive.strategies._common import distances_to_set
 from skactive.strategies._herding import (
     _class_signals,
     _Kernel,
@@ -633,12 +634,11 @@ def test_with_no_class_signal_a_third_of_the_batch_is_ranked_far_from_the_labels
     assert not set(batch[1 / 3][:4]) & set(ranked[:2])
     # The far rows lie farther from the labeled ones than the herded rows do.
     E = model[0].transform(X)
-    nearest = np.sqrt(((E[:, None, :] - E[None, labeled, :]) ** 2).sum(-1)).min(axis=1)
+    nearest = distances_to_set(E, E[labeled])
     assert nearest[batch[1 / 3][4:]].min() > nearest[batch[0]].mean()
     # The default is a third.
     np.testing.assert_array_equal(
         UncertaintyHerding(random_state=0).select(model, X, 6, **kwargs)[0], batch[1 / 3])
-
 
 
 @pytest.mark.parametrize("kind", ["dense", "sparse", "float32", "wide"])
@@ -654,6 +654,7 @@ def test_the_far_picks_distances_are_euclidean_distances_to_the_bit(kind):
     for i in (0, 17, X.shape[0] - 1):
         expected = euclidean_distances(X, X[i:i + 1], X_norm_squared=norms, squared=True)
         np.testing.assert_array_equal(_squared_distances_to(X, norms, i), expected.ravel())
+
 
 def test_the_far_share_waits_for_a_weak_signal_enough_labels_and_two_rows():
     # Where the share does not apply the batch is herding's alone: a clear class signal,
@@ -675,6 +676,7 @@ def test_the_far_share_waits_for_a_weak_signal_enough_labels_and_two_rows():
             model, X, n, candidates=candidates, X_labeled=X[labeled],
             y_labeled=y[labeled])[0] for share in (0, 1 / 3)]
         np.testing.assert_array_equal(*batches)
+
 
 def test_with_no_class_signal_a_skilled_model_keeps_the_leverage_weight():
     # Four clusters, opposite ones a class (XOR): neither feature's class means nor
