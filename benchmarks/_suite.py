@@ -41,7 +41,9 @@ before anything further was tried; it was run once for the same ``"auto"``, besi
 other strategies, after two more changes failed on the tuned sets. ``TWENTY_SIXTH`` was
 defined after that run, before anything further was tried, and checked the far share
 once (adopted). ``TWENTY_SEVENTH`` was defined after that, before anything further was
-tried: the part the next change is checked on.
+tried; it was run once for the same ``"auto"``, beside the other strategies.
+``TWENTY_EIGHTH`` was defined right after that run, before anything further was tried: the
+part the next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1258,6 +1260,37 @@ TWENTY_SEVENTH_SOURCES = {
                           None),
 }
 
+# Defined after the twenty-seventh part had been run once for the same "auto" (item 33 of
+# benchmarks/README.md), before anything further was tried: the part the next change is
+# checked on.
+TWENTY_EIGHTH_SOURCES = {
+    # Wine (3 classes), real, next to 30 pure-noise features.
+    "wine_noise_30": (_plus_noise(lambda: load_wine(return_X_y=True), 30, 230), None),
+    "blobs_22_9d_unequal": (lambda: make_blobs(
+        n_samples=2400, centers=22, n_features=9, cluster_std=np.linspace(0.7, 2.6, 22),
+        random_state=231), None),
+    "many_22x2_30d": (lambda: make_classification(
+        n_samples=3700, n_features=30, n_informative=13, n_classes=22,
+        n_clusters_per_class=2, class_sep=1.9, random_state=232), None),
+    # Two moons (noise 0.25), 7 % of the labels flipped, next to 9 noise features.
+    "moons_flip_7_noise_9": (_moons(2000, 0.25, 0.07, n_noise=9, seed=233), None),
+    "digits_28_even_thick_rotated_20": (_digits_28(copies=2, angle=20, thick=True,
+                                                   classes=[0, 2, 4, 6, 8], seed=234),
+                                        None),
+    "binary_flip_6_65d": (lambda: make_classification(
+        n_samples=2000, n_features=65, n_informative=11, flip_y=0.06,
+        random_state=235), None),
+    "imbalanced_binary_80_20_4_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=18, n_informative=6, n_clusters_per_class=4,
+        weights=[0.8, 0.2], random_state=236), None),
+    # Three Gaussian shells in 6 dimensions next to 3 pure-noise features.
+    "quantiles_3_6d_noise_3": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2400, n_features=6, n_classes=3, random_state=237), 3, 238), None),
+    # Three spiral arms next to 4 pure-noise features.
+    "spirals_3_noise_4": (_plus_noise(lambda: _spirals(n_arms=3, per_arm=600), 4, 239),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1284,6 +1317,7 @@ TWENTY_FOURTH = available(TWENTY_FOURTH_SOURCES)
 TWENTY_FIFTH = available(TWENTY_FIFTH_SOURCES)
 TWENTY_SIXTH = available(TWENTY_SIXTH_SOURCES)
 TWENTY_SEVENTH = available(TWENTY_SEVENTH_SOURCES)
+TWENTY_EIGHTH = available(TWENTY_EIGHTH_SOURCES)
 # The parts in the order they were defined; DATASETS and PARTS follow from them.
 _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
@@ -1295,7 +1329,8 @@ _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("twentieth", TWENTIETH), ("twenty_first", TWENTY_FIRST),
           ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD),
           ("twenty_fourth", TWENTY_FOURTH), ("twenty_fifth", TWENTY_FIFTH),
-          ("twenty_sixth", TWENTY_SIXTH), ("twenty_seventh", TWENTY_SEVENTH))
+          ("twenty_sixth", TWENTY_SIXTH), ("twenty_seventh", TWENTY_SEVENTH),
+          ("twenty_eighth", TWENTY_EIGHTH))
 DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
 PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
