@@ -25,17 +25,9 @@ from skactive.oracles import SimulatedOracle
 from skactive.strategies import RankedBatch, UncertaintyHerding, get_strategy
 from skactive.strategies._base import SelectContext
 from skactive.strategies._common import distances_to_set
-from skactive.strategies._herding import (
-    _class_signals,
-    _Kernel,
-    _lazy_greedy,
-    _leverage,
-    _leverage_factor,
-    _shells,
-    _squared_distances_to,
-    _unskilled,
-    _weak,
-)
+from skactive.strategies._class_signal import _class_signals, _shells, _unskilled, _weak
+from skactive.strategies._coverage import _Kernel, _lazy_greedy
+from skactive.strategies._far_rows import _leverage, _leverage_factor, _squared_distances_to
 
 
 def _weak_signal(labeled, y, center):
@@ -300,7 +292,7 @@ def test_a_new_pool_of_the_same_size_gets_its_own_distances():
 @pytest.mark.parametrize("block", [7, 64])
 def test_gains_and_masses_equal_the_brute_force_kernel_block_by_block(monkeypatch, block):
     # 40 rows: five full blocks of 7 and a partial one, or a single partial block of 64.
-    monkeypatch.setattr("skactive.strategies._herding.GAIN_BLOCK", block)
+    monkeypatch.setattr("skactive.strategies._coverage.GAIN_BLOCK", block)
     rng = np.random.RandomState(0)
     Z = rng.randn(40, 3) * rng.rand(40, 1)  # rows at uneven local scales
     kernel = _Kernel(lambda rows: rows, Z, np.arange(40))
@@ -318,7 +310,7 @@ def test_gains_and_masses_equal_the_brute_force_kernel_block_by_block(monkeypatc
 def test_labeled_coverage_uses_each_labeled_rows_own_scale(monkeypatch):
     rng = np.random.RandomState(0)
     Z, labeled = rng.randn(60, 3), rng.randn(7, 3) * 2
-    monkeypatch.setattr("skactive.strategies._herding.LABELED_BLOCK", 3)  # 3 blocks
+    monkeypatch.setattr("skactive.strategies._coverage.LABELED_BLOCK", 3)  # 3 blocks
     kernel = _Kernel(lambda rows: rows, Z, np.arange(60))
     k = kernel.neighbor(10)
     inv = kernel.inverse_scales(k)
@@ -388,14 +380,14 @@ def test_the_leverage_weight_waits_for_weak_class_signals():
 def test_the_leverage_is_solved_against_at_most_max_rows_labeled_rows(monkeypatch):
     # Many labeled rows: the leverage uses a uniform sample of max_labeled of them (the
     # solve stays that small), drawn from the strategy's generator; fewer: all of them.
-    import skactive.strategies._herding as herding
+    import skactive.strategies._far_rows as far_rows
     seen = []
 
     def spy(rows, labeled, center):
         seen.append(labeled.shape[0])
         return _leverage(rows, labeled, center)
 
-    monkeypatch.setattr(herding, "_leverage", spy)
+    monkeypatch.setattr(far_rows, "_leverage", spy)
     rng = np.random.RandomState(0)
     rows, labeled = rng.randn(300, 6), rng.randn(120, 6)
     center = rows.mean(axis=0)
