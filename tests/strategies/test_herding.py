@@ -24,8 +24,8 @@ from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
 from skactive.strategies import RankedBatch, UncertaintyHerding, get_strategy
 from skactive.strategies._base import SelectContext
-from skactive.strategies._common import distances_to_set
 from skactive.strategies._class_signal import _class_signals, _shells, _unskilled, _weak
+from skactive.strategies._common import distances_to_set
 from skactive.strategies._coverage import _Kernel, _lazy_greedy
 from skactive.strategies._far_rows import _leverage, _leverage_factor, _squared_distances_to
 
