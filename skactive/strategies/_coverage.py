@@ -33,6 +33,7 @@ class _Kernel:
         # Each row's k + 1 smallest squared distances, ascending, for the largest k asked
         # so far: k only shrinks as labels accumulate, so a fit sorts them once.
         self.nearest_sq = np.empty((self.sq.shape[0], 0), dtype=np.float32)
+        self._concentration = None
 
     def kth_sq(self, k):
         """Every sampled row's squared distance to its ``k``-th nearest row."""
@@ -41,6 +42,25 @@ class _Kernel:
             self.nearest_sq = np.partition(self.sq, k, axis=1)[:, :k + 1].copy()
             self.nearest_sq.sort(axis=1)
         return self.nearest_sq[:, k]
+
+    def concentration(self):
+        """How little the sampled rows' distances tell near rows from far ones: the median
+        distance of a row to its 5th nearest row over the median of a row's mean distance
+        to the others (near 1 where the features are mostly noise). Computed once."""
+        if self._concentration is None:
+            n_rows = self.sq.shape[0]
+            # Row by row (each row's sum is the same), so no second n_rows**2 array.
+            mean = np.empty(n_rows, dtype=np.float32)
+            for start in range(0, n_rows, GAIN_BLOCK):
+                rows = np.sqrt(self.sq[start:start + GAIN_BLOCK])
+                mean[start:start + GAIN_BLOCK] = rows.sum(axis=1) / max(n_rows - 1, 1)
+            typical = float(np.median(mean))
+            # One row, or rows all alike: no distances to judge by.
+            self._concentration = 0.0
+            if n_rows > MIN_NEIGHBORS and typical > 0:
+                near = np.median(np.sqrt(self.kth_sq(MIN_NEIGHBORS)))
+                self._concentration = float(near / np.float32(typical))
+        return self._concentration
 
     def neighbor(self, n_covered):
         """``k = n_rows / n_covered`` (each labeled row covers about that many rows), at

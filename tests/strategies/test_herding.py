@@ -10,7 +10,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
-from sklearn.datasets import make_blobs, make_gaussian_quantiles
+from sklearn.datasets import make_blobs, make_classification, make_gaussian_quantiles
 from sklearn.dummy import DummyClassifier
 from sklearn.feature_selection import f_classif
 from sklearn.linear_model import LogisticRegression
@@ -265,7 +265,9 @@ def test_registered_and_beats_random_on_clustered_data():
                                            ({"shell_f": -1}, "shell_f"),
                                            ({"min_skill": 2}, "min_skill"),
                                            ({"far_share": 1.5}, "far_share"),
-                                           ({"far_share": -0.1}, "far_share")])
+                                           ({"far_share": -0.1}, "far_share"),
+                                           ({"concentration": 0}, "concentration"),
+                                           ({"concentration": 1.5}, "concentration")])
 def test_rejects_bad_parameters(params, match):
     with pytest.raises(ValueError, match=match):
         UncertaintyHerding(**params).select(uniform_model(2), np.zeros((3, 2)), 1)
@@ -715,3 +717,52 @@ def test_inside_a_fit_the_skill_check_gets_the_unfitted_estimator(monkeypatch):
         budget=30, batch_size=5, random_state=0).fit(X, y)
     assert clf.n_queries_ == 30
     assert seen and all(e is not None and not hasattr(e[-1], "coef_") for e in seen)
+
+
+def test_the_concentration_is_near_one_where_features_are_noise_and_low_with_structure():
+    # The median distance to the 5th nearest row over the median mean distance to the
+    # others: Gaussian noise in 200 dimensions hardly tells near rows from far ones,
+    # tight blobs in 2 do.
+    rng = np.random.RandomState(0)
+    noise = rng.randn(400, 200)
+    blobs = make_blobs(n_samples=400, centers=5, n_features=2, cluster_std=0.3,
+                       random_state=0)[0]
+    ratios = {}
+    for name, X in (("noise", noise), ("blobs", blobs)):
+        kernel = _Kernel(lambda rows: rows, X, np.arange(X.shape[0]))
+        D = euclidean_distances(X)
+        near = np.median(np.sort(D, axis=1)[:, 5])
+        typical = np.median(D.sum(axis=1) / (X.shape[0] - 1))
+        ratios[name] = kernel.concentration()
+        np.testing.assert_allclose(ratios[name], near / typical, rtol=1e-4)
+    assert ratios["noise"] > 0.85
+    assert ratios["blobs"] < 0.2
+
+
+def test_where_distances_concentrate_the_batch_is_the_most_uncertain_rows():
+    # 4 informative features among 150: the distances between rows are mostly noise, so
+    # coverage cannot tell near rows from far ones; the batch is the most uncertain
+    # candidates, as margin picks them; without the test, herding's batch.
+    X, y = make_classification(n_samples=500, n_features=150, n_informative=4,
+                               random_state=0)
+    labeled, model, candidates = fitted_on_first_rows(X, y, 5)
+    proba = model.predict_proba(X)
+    uncertainty = 1 - np.abs(proba[:, 1] - proba[:, 0])
+    most_uncertain = np.argsort(-np.where(candidates, uncertainty, -np.inf))[:10]
+    batches = {name: get_strategy("auto").set_params(random_state=0, **params).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled], y_labeled=y[labeled])
+        for name, params in (("auto", {}), ("without", {"concentration": None}))}
+    np.testing.assert_array_equal(batches["auto"][0], most_uncertain)
+    np.testing.assert_allclose(batches["auto"][1], uncertainty[most_uncertain])
+    assert len(set(batches["without"][0]) & set(most_uncertain)) < 8
+
+
+@pytest.mark.parametrize("seed", [2, 6])
+def test_where_distances_tell_rows_apart_the_concentration_changes_nothing(seed):
+    # Spiral arms among 8 noise features: the distances still carry structure, and the
+    # batch is herding's with or without the test.
+    X, arm, labeled, model, candidates = spiral_among_noise(seed)
+    batches = [UncertaintyHerding(concentration=c, random_state=0).select(
+        model, X, 10, candidates=candidates, X_labeled=X[labeled],
+        y_labeled=arm[labeled])[0] for c in (0.78, None)]
+    np.testing.assert_array_equal(*batches)
