@@ -42,8 +42,9 @@ other strategies, after two more changes failed on the tuned sets. ``TWENTY_SIXT
 defined after that run, before anything further was tried, and checked the far share
 once (adopted). ``TWENTY_SEVENTH`` was defined after that, before anything further was
 tried; it was run once for the same ``"auto"``, beside the other strategies.
-``TWENTY_EIGHTH`` was defined right after that run, before anything further was tried: the
-part the next change is checked on.
+``TWENTY_EIGHTH`` was defined right after that run, before anything further was tried,
+and checked the concentration test once (adopted). ``TWENTY_NINTH`` was defined after
+that, before anything further was tried: the part the next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1291,6 +1292,38 @@ TWENTY_EIGHTH_SOURCES = {
                           None),
 }
 
+# Defined after the twenty-eighth part had checked the concentration test once (item 34
+# of benchmarks/README.md, adopted), before anything further was tried: the part the next
+# change is checked on.
+TWENTY_NINTH_SOURCES = {
+    # Breast cancer (2 classes), real, next to 40 pure-noise features.
+    "breast_cancer_noise_40": (_plus_noise(lambda: load_breast_cancer(return_X_y=True), 40,
+                                           240), None),
+    "blobs_34_6d_unequal": (lambda: make_blobs(
+        n_samples=2700, centers=34, n_features=6, cluster_std=np.linspace(0.5, 2.3, 34),
+        random_state=241), None),
+    "many_16x3_28d": (lambda: make_classification(
+        n_samples=3500, n_features=28, n_informative=13, n_classes=16,
+        n_clusters_per_class=3, class_sep=1.9, random_state=242), None),
+    # Two moons (noise 0.27), 8 % of the labels flipped, next to 8 noise features.
+    "moons_flip_8_noise_8": (_moons(2000, 0.27, 0.08, n_noise=8, seed=243), None),
+    "digits_28_odd_thick_rotated_20": (_digits_28(copies=2, angle=20, thick=True,
+                                                  classes=[1, 3, 5, 7, 9], seed=244),
+                                       None),
+    "binary_flip_9_110d": (lambda: make_classification(
+        n_samples=2000, n_features=110, n_informative=10, flip_y=0.09,
+        random_state=245), None),
+    "imbalanced_binary_72_28_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=16, n_informative=6, n_clusters_per_class=3,
+        weights=[0.72, 0.28], random_state=246), None),
+    # Two Gaussian shells in 8 dimensions next to 3 pure-noise features.
+    "quantiles_2_8d_noise_3": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2200, n_features=8, n_classes=2, random_state=247), 3, 248), None),
+    # Two spiral arms next to 5 pure-noise features.
+    "spirals_2_noise_5": (_plus_noise(lambda: _spirals(n_arms=2, per_arm=800), 5, 249),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1318,6 +1351,7 @@ TWENTY_FIFTH = available(TWENTY_FIFTH_SOURCES)
 TWENTY_SIXTH = available(TWENTY_SIXTH_SOURCES)
 TWENTY_SEVENTH = available(TWENTY_SEVENTH_SOURCES)
 TWENTY_EIGHTH = available(TWENTY_EIGHTH_SOURCES)
+TWENTY_NINTH = available(TWENTY_NINTH_SOURCES)
 # The parts in the order they were defined; DATASETS and PARTS follow from them.
 _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
@@ -1330,7 +1364,7 @@ _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD),
           ("twenty_fourth", TWENTY_FOURTH), ("twenty_fifth", TWENTY_FIFTH),
           ("twenty_sixth", TWENTY_SIXTH), ("twenty_seventh", TWENTY_SEVENTH),
-          ("twenty_eighth", TWENTY_EIGHTH))
+          ("twenty_eighth", TWENTY_EIGHTH), ("twenty_ninth", TWENTY_NINTH))
 DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
 PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
