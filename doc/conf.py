@@ -157,7 +157,7 @@ def rst_table(header, rows, widths=None):
 
 BENCH_TABLES = {
     "label_efficiency_aulc.rst":
-        "### Summary by part, nine strategies, today's `auto` (239 datasets, 10 seeds)",
+        "### Summary by part, nine strategies, `auto` with the far share (239 datasets, 10 seeds)",
     "label_efficiency_labels.rst":
         "### Seventh part, every strategy, 10 seeds (held out from every rule; "
         "`explore_then_exploit` is rule 5)",
