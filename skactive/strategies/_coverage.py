@@ -49,7 +49,8 @@ class _Kernel:
         to the others (near 1 where the features are mostly noise). Computed once."""
         if self._concentration is None:
             n_rows = self.sq.shape[0]
-            # Row by row (each row's sum is the same), so no second n_rows**2 array.
+            # A block of rows at a time (each row's sum is the same as in one pass), so
+            # no second n_rows**2 array is held.
             mean = np.empty(n_rows, dtype=np.float32)
             for start in range(0, n_rows, GAIN_BLOCK):
                 rows = np.sqrt(self.sq[start:start + GAIN_BLOCK])

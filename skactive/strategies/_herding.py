@@ -112,30 +112,30 @@ class UncertaintyHerding(QueryStrategy):
     average (+0.0292 before the concentration test) and is more than 0.01 below it on 1
     set, barley_site, which no model learns (without the far share: +0.0300, paired
     -0.0009 +- 0.0004, and 2 sets, spiral arms among noise features -0.016 -> -0.008);
-    on the twenty-sixth part, held out from the
-    far share, +0.0188 against +0.0195 without (paired -0.0006 +- 0.0013), 1 set more
-    than 0.01 below random either way (a flipped 60-feature binary set). The figures
-    below are before the far share. It gained +0.0300 on average (+0.0295 without the
-    shell test: paired +0.0005 +- 0.0004, 8 sets better, 4 worse; three Gaussian shells
-    -0.009 -> +0.036; +0.0301 without the leverage weight either) and is more than 0.01
-    below it on 2 sets (4 without the leverage weight): barley_site, which no model
-    learns (-0.030), and two spiral arms among noise features (-0.016; -0.033 without;
-    three arms +0.015 against -0.019). On the twenty-third part, held out from the shell
-    test, +0.0378 against +0.0380 without (paired -0.0002 +- 0.0005), above random on
-    all 9 sets; on the twenty-fourth, held out from every change, +0.0329, first of nine
-    strategies (margin +0.0207), below random on spiral arms among 6 noise features
-    (-0.016); on the twenty-fifth, +0.0246, first again (margin +0.0218), no set more
-    than 0.01 below random (two spiral arms among 8 noise features: -0.004). On the
-    twenty-second part, held out from the leverage weight, +0.0262 against +0.0272
-    without (paired -0.0010 +- 0.0019); one set was more than 0.01 below random either
-    way, spiral arms among 5 noise features (-0.016, -0.017). Without the leverage
-    weight, the squared weight was chosen on the 140 sets (+0.0301 against +0.0291
-    unsquared), then checked on the seventeenth and eighteenth parts: +0.0267 against
-    +0.0204 (two Gaussian shells, quantiles_2_3d, +0.031 against -0.013) and +0.0341
-    against +0.0341; on the nineteenth to twenty-first parts it was first of nine
-    strategies (+0.0212, +0.0258 and +0.0404; margin +0.0157, +0.0178 and +0.0283), with
-    two sets more than 0.01 below random, spiral arms among 8 and 6 noise features
-    (-0.023, -0.031; ``benchmarks/README.md``, items 17, 19 to 27, 32 and 34).
+    on the twenty-sixth part, held out from the far share, +0.0188 against +0.0195
+    without (paired -0.0006 +- 0.0013), 1 set more than 0.01 below random either way (a
+    flipped 60-feature binary set). The figures below are before the far share. It
+    gained +0.0300 on average (+0.0295 without the shell test: paired +0.0005 +- 0.0004,
+    8 sets better, 4 worse; three Gaussian shells -0.009 -> +0.036; +0.0301 without the
+    leverage weight either) and is more than 0.01 below it on 2 sets (4 without the
+    leverage weight): barley_site, which no model learns (-0.030), and two spiral arms
+    among noise features (-0.016; -0.033 without; three arms +0.015 against -0.019). On
+    the twenty-third part, held out from the shell test, +0.0378 against +0.0380 without
+    (paired -0.0002 +- 0.0005), above random on all 9 sets; on the twenty-fourth, held
+    out from every change, +0.0329, first of nine strategies (margin +0.0207), below
+    random on spiral arms among 6 noise features (-0.016); on the twenty-fifth, +0.0246,
+    first again (margin +0.0218), no set more than 0.01 below random (two spiral arms
+    among 8 noise features: -0.004). On the twenty-second part, held out from the
+    leverage weight, +0.0262 against +0.0272 without (paired -0.0010 +- 0.0019); one set
+    was more than 0.01 below random either way, spiral arms among 5 noise features
+    (-0.016, -0.017). Without the leverage weight, the squared weight was chosen on the
+    140 sets (+0.0301 against +0.0291 unsquared), then checked on the seventeenth and
+    eighteenth parts: +0.0267 against +0.0204 (two Gaussian shells, quantiles_2_3d,
+    +0.031 against -0.013) and +0.0341 against +0.0341; on the nineteenth to
+    twenty-first parts it was first of nine strategies (+0.0212, +0.0258 and +0.0404;
+    margin +0.0157, +0.0178 and +0.0283), with two sets more than 0.01 below random,
+    spiral arms among 8 and 6 noise features (-0.023, -0.031; ``benchmarks/README.md``,
+    items 17, 19 to 27, 32 and 34).
 
     Parameters
     ----------
