@@ -287,27 +287,23 @@ class UncertaintyHerding(QueryStrategy):
             return np.empty(0, dtype=np.intp), np.empty(0)
         proba = predict_proba_or_softmax(estimator, take_rows(X_pool, kernel.positions))
         uncertainty = nonnegative_uncertainty(proba, self.measure, scaled=True)
-        weight = uncertainty ** float(self.uncertainty_power)
+        # Before any branch: the first call sorts each row's nearest distances once, for
+        # the largest k of the fit, which the concentration then reads.
+        k = kernel.neighbor(context.n_labeled + n)
+        inv = kernel.inverse_scales(k)
+        if self.concentration is not None and kernel.concentration() >= self.concentration:
+            # Distances that cannot tell near rows from far ones: nothing else to read.
+            return _most_uncertain(kernel, uncertainty, alive, n, rng)
         labeled = kernel.embed(context.X_labeled) if context.n_labeled else None
         signals = None
         if (labeled is not None and context.y_labeled is not None
                 and (self.leverage or self.shell_f is not None
                      or self.min_skill is not None)):
             signals = _class_signals(labeled, np.asarray(context.y_labeled), kernel.center)
-        # Before any branch: the first call sorts each row's nearest distances once, for
-        # the largest k of the fit, which the concentration then reads.
-        k = kernel.neighbor(context.n_labeled + n)
-        inv = kernel.inverse_scales(k)
-        concentrated = (self.concentration is not None
-                        and kernel.concentration() >= self.concentration)
-        if concentrated or (signals is not None and self.shell_f is not None
-                            and _shells(signals, self.shell_f)):
-            # Distances that cannot tell near rows from far ones, or shells: the most
-            # uncertain rows, ties broken at random.
-            jitter = rng.random_sample(weight.shape[0]) * 1e-9
-            chosen = np.argsort(-np.where(alive, uncertainty + jitter, -np.inf),
-                                kind="stable")[:n]
-            return kernel.positions[chosen], uncertainty[chosen]
+        if signals is not None and self.shell_f is not None and _shells(signals, self.shell_f):
+            # Shells about the centre: the boundary's rows, as margin picks them.
+            return _most_uncertain(kernel, uncertainty, alive, n, rng)
+        weight = uncertainty ** float(self.uncertainty_power)
         weak = signals is not None and _weak(signals)
         if weak and self.min_skill is not None and _unskilled(context, self.min_skill):
             # No class signal, and the model does no better than chance on its labels:
@@ -346,3 +342,11 @@ class UncertaintyHerding(QueryStrategy):
     def _new_kernel(self, estimator, X_pool, positions, rng, context):
         embed = self._embedding(estimator, X_pool, context)
         return _Kernel(embed, X_pool, _subsample(positions, rng, self.max_rows))
+
+
+def _most_uncertain(kernel, uncertainty, alive, n, rng):
+    """The ``n`` most uncertain alive sampled rows, ties broken at random, as margin
+    picks them: ``(positions, uncertainties)``."""
+    jitter = rng.random_sample(uncertainty.shape[0]) * 1e-9
+    chosen = np.argsort(-np.where(alive, uncertainty + jitter, -np.inf), kind="stable")[:n]
+    return kernel.positions[chosen], uncertainty[chosen]
