@@ -44,7 +44,10 @@ once (adopted). ``TWENTY_SEVENTH`` was defined after that, before anything furth
 tried; it was run once for the same ``"auto"``, beside the other strategies.
 ``TWENTY_EIGHTH`` was defined right after that run, before anything further was tried,
 and checked the concentration test once (adopted). ``TWENTY_NINTH`` was defined after
-that, before anything further was tried: the part the next change is checked on.
+that, before anything further was tried; it was run once for the same ``"auto"``, beside
+the other strategies, after the changes tried next failed on the sets they act on.
+``THIRTIETH`` was defined right after that run, before anything further was tried: the
+part the next change is checked on.
 Each part but ``IMAGES`` holds many-class and clustered sets, binary sets and noisy sets.
 Sixteen sets are real tables shipped in PyPI packages (the ``bench`` extra); they are
 skipped, with a note, when the package is missing.
@@ -1324,6 +1327,37 @@ TWENTY_NINTH_SOURCES = {
                           None),
 }
 
+# Defined right after the twenty-ninth part had been run once for the standing "auto" (item
+# 36 of benchmarks/README.md), before anything further was tried: the part the next change
+# is checked on.
+THIRTIETH_SOURCES = {
+    # Iris (3 classes), real, next to 25 pure-noise features.
+    "iris_noise_25": (_plus_noise(lambda: load_iris(return_X_y=True), 25, 250), None),
+    "blobs_28_7d_unequal": (lambda: make_blobs(
+        n_samples=2500, centers=28, n_features=7, cluster_std=np.linspace(0.6, 2.4, 28),
+        random_state=251), None),
+    "many_12x3_24d": (lambda: make_classification(
+        n_samples=3200, n_features=24, n_informative=11, n_classes=12,
+        n_clusters_per_class=3, class_sep=1.8, random_state=252), None),
+    # Two moons (noise 0.3), 6 % of the labels flipped, next to 11 noise features.
+    "moons_flip_6_noise_11": (_moons(2000, 0.3, 0.06, n_noise=11, seed=253), None),
+    "digits_28_0to4_thick_rotated_25": (_digits_28(copies=2, angle=25, thick=True,
+                                                   classes=[0, 1, 2, 3, 4], seed=254),
+                                        None),
+    "binary_flip_8_95d": (lambda: make_classification(
+        n_samples=2000, n_features=95, n_informative=9, flip_y=0.08,
+        random_state=255), None),
+    "imbalanced_binary_78_22_clusters": (lambda: make_classification(
+        n_samples=3000, n_features=14, n_informative=5, n_clusters_per_class=3,
+        weights=[0.78, 0.22], random_state=256), None),
+    # Three Gaussian shells in 7 dimensions next to 2 pure-noise features.
+    "quantiles_3_7d_noise_2": (_plus_noise(lambda: make_gaussian_quantiles(
+        n_samples=2400, n_features=7, n_classes=3, random_state=257), 2, 258), None),
+    # Three spiral arms next to 9 pure-noise features.
+    "spirals_3_noise_9": (_plus_noise(lambda: _spirals(n_arms=3, per_arm=600), 9, 259),
+                          None),
+}
+
 FRESH = available(FRESH_SOURCES)
 CONFIRM = available(CONFIRM_SOURCES)
 LATE = available(LATE_SOURCES)
@@ -1352,6 +1386,7 @@ TWENTY_SIXTH = available(TWENTY_SIXTH_SOURCES)
 TWENTY_SEVENTH = available(TWENTY_SEVENTH_SOURCES)
 TWENTY_EIGHTH = available(TWENTY_EIGHTH_SOURCES)
 TWENTY_NINTH = available(TWENTY_NINTH_SOURCES)
+THIRTIETH = available(THIRTIETH_SOURCES)
 # The parts in the order they were defined; DATASETS and PARTS follow from them.
 _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("confirm", CONFIRM), ("late", LATE), ("sixth", SIXTH), ("seventh", SEVENTH),
@@ -1364,7 +1399,8 @@ _PARTS = (("tuning", TUNING), ("held_out", HELD_OUT), ("fresh", FRESH),
           ("twenty_second", TWENTY_SECOND), ("twenty_third", TWENTY_THIRD),
           ("twenty_fourth", TWENTY_FOURTH), ("twenty_fifth", TWENTY_FIFTH),
           ("twenty_sixth", TWENTY_SIXTH), ("twenty_seventh", TWENTY_SEVENTH),
-          ("twenty_eighth", TWENTY_EIGHTH), ("twenty_ninth", TWENTY_NINTH))
+          ("twenty_eighth", TWENTY_EIGHTH), ("twenty_ninth", TWENTY_NINTH),
+          ("thirtieth", THIRTIETH))
 DATASETS = {name: load for _, part in _PARTS for name, load in part.items()}
 PARTS = {**{name: list(part) for name, part in _PARTS}, "all": list(DATASETS)}
 
