@@ -3,10 +3,8 @@ labeled rows do not span, and :class:`RankedBatch`'s picks far from the labeled 
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.metrics.pairwise import euclidean_distances
-from sklearn.utils.extmath import row_norms, safe_sparse_dot
 
-from ._common import distances_to_set
+from ._common import distances_to_row, distances_to_set, squared_norms
 
 
 def _leverage_factor(rows, labeled, center, strength, max_labeled, rng):
@@ -65,7 +63,7 @@ def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
     # Ties (equal scores) are broken by a random order, not by position.
     jitter = rng.random_sample(nearest.shape[0]) * 1e-9
     # The rows' squared norms, once: each pick's distances need only its own.
-    norms = row_norms(rows, squared=True)
+    norms = squared_norms(rows)
     chosen, scores = [], []
     for _ in range(n):
         score = alpha * (1 - 1 / (1 + nearest)) + (1 - alpha) * uncertainty
@@ -74,21 +72,6 @@ def _ranked_far(rows, labeled, uncertainty, alive, n, rng):
         i = int(np.argmax(score))
         chosen.append(i)
         scores.append(score[i] - jitter[i])
-        nearest = np.minimum(nearest, np.sqrt(_squared_distances_to(rows, norms, i)))
+        nearest = np.minimum(nearest, distances_to_row(rows, norms, i))
     return np.asarray(chosen, dtype=np.intp), np.asarray(scores, dtype=np.float64)
 
-
-def _squared_distances_to(rows, norms, i):
-    """Squared distances of every row of ``rows`` to row ``i``, ``norms`` their squared
-    norms: :func:`~sklearn.metrics.pairwise.euclidean_distances`' float64 arithmetic, in
-    its order (the same floats), without its input validation, which cost a millisecond
-    per pick (a tenth of a margin round at a 10 000-row pool). Other dtypes go through
-    it."""
-    row = rows[i:i + 1]
-    if rows.dtype != np.float64 or norms.dtype != np.float64:
-        return euclidean_distances(rows, row, X_norm_squared=norms, squared=True).ravel()
-    distances = -2 * safe_sparse_dot(rows, row.T, dense_output=True)
-    distances += norms[:, None]
-    distances += row_norms(row, squared=True)[None, :]
-    np.maximum(distances, 0, out=distances)
-    return distances.ravel()

@@ -18,7 +18,6 @@ from sklearn.metrics.pairwise import euclidean_distances
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from sklearn.utils.extmath import row_norms
 
 from skactive import ActiveLearningClassifier
 from skactive.oracles import SimulatedOracle
@@ -27,7 +26,7 @@ from skactive.strategies._base import SelectContext
 from skactive.strategies._class_signal import _class_signals, _shells, _unskilled, _weak
 from skactive.strategies._common import distances_to_set
 from skactive.strategies._coverage import _Kernel, _lazy_greedy
-from skactive.strategies._far_rows import _leverage, _leverage_factor, _squared_distances_to
+from skactive.strategies._far_rows import _leverage, _leverage_factor
 
 
 def _weak_signal(labeled, y, center):
@@ -633,21 +632,6 @@ def test_with_no_class_signal_a_third_of_the_batch_is_ranked_far_from_the_labels
     # The default is a third.
     np.testing.assert_array_equal(
         UncertaintyHerding(random_state=0).select(model, X, 6, **kwargs)[0], batch[1 / 3])
-
-
-@pytest.mark.parametrize("kind", ["dense", "sparse", "float32", "wide"])
-def test_the_far_picks_distances_are_euclidean_distances_to_the_bit(kind):
-    # The far picks' distances skip sklearn's validation, not its arithmetic: the same
-    # floats, so the same picks.
-    rng = np.random.RandomState(0)
-    X = {"dense": rng.randn(300, 12),
-         "sparse": sp.random(300, 200, density=0.05, format="csr", random_state=0),
-         "float32": rng.randn(300, 12).astype(np.float32),
-         "wide": 255 * rng.rand(120, 784)}[kind]
-    norms = row_norms(X, squared=True)
-    for i in (0, 17, X.shape[0] - 1):
-        expected = euclidean_distances(X, X[i:i + 1], X_norm_squared=norms, squared=True)
-        np.testing.assert_array_equal(_squared_distances_to(X, norms, i), expected.ravel())
 
 
 def test_the_far_share_waits_for_a_weak_signal_enough_labels_and_two_rows():
